@@ -1,0 +1,62 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+export DAGSTER_HOME := $(CURDIR)/data/dagster
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := False
+DEMO_DAYS ?= 182
+DEMO_SCALE ?= 1
+
+.PHONY: dbt-parse install system-deps demo build serve stop test test-fast benchmark clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+# Python deps from the lock file only (uv sync --frozen fails rather than re-resolve).
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra dev --python $(BIN)/python
+	touch $@
+
+install: $(VENV)/.synced
+
+# Debian packages: Chromium for the browser tests (Playwright drives the system browser; nothing downloaded).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+dbt-parse: install
+	$(BIN)/python -c "from pipelines.defs.transformation.project import ensure_manifest; ensure_manifest()"
+
+# Demo: generate the embedded community, build every asset, serve Dagster UI (:3000) and Streamlit (:8501).
+demo: install dbt-parse
+	$(BIN)/animateur demo generate --out data/inbox/demo --days $(DEMO_DAYS) --scale $(DEMO_SCALE)
+	$(BIN)/animateur build
+	$(BIN)/animateur serve start
+
+build: install dbt-parse
+	$(BIN)/animateur build
+
+serve: install
+	$(BIN)/animateur serve start
+
+stop:
+	$(BIN)/animateur serve stop
+
+test: install system-deps dbt-parse
+	$(BIN)/pytest
+
+# Without the browser tests (no Chromium needed).
+test-fast: install dbt-parse
+	$(BIN)/pytest -m "not browser"
+
+benchmark: install dbt-parse
+	$(BIN)/python benchmarks/build_warehouse.py --days 182 --scale 100
+
+clean: stop
+	rm -rf data/inbox data/warehouse data/published data/run dbt_project/target

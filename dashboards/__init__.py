@@ -1,0 +1,1 @@
+"""Animateur Streamlit dashboards (read only the published DuckDB copy)."""

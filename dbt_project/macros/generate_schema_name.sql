@@ -1,0 +1,9 @@
+{#- use the custom schema as is ('staging', 'intermediate', 'marts') instead of dbt's default
+    '<target schema>_<custom schema>': the pipeline and the publisher address marts.<table>. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

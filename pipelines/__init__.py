@@ -1,0 +1,1 @@
+"""Animateur: community-management analytics warehouse (Dagster + DuckDB + dbt + Streamlit)."""

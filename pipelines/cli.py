@@ -1,0 +1,184 @@
+"""``animateur``: the command line of the project.
+
+    animateur demo generate [--days N --scale S --seed K --end-date D]   write the demo inbox
+    animateur build [--from D --to D]      materialize every asset (real Dagster run, recorded in DAGSTER_HOME)
+    animateur serve start|stop|status      Dagster UI (:3000) and Streamlit (:8501) in the background
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from datetime import date
+from pathlib import Path
+
+from pipelines import settings
+
+DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.[a-z]+$")
+
+
+def inbox_date_range(feeds_dir: Path) -> tuple[date, date]:
+    """First and last day for which the inbox holds a daily file."""
+    days = sorted({m.group(1) for p in feeds_dir.glob("*/*/*") if (m := DAY_FILE.match(p.name))})
+    if not days:
+        raise SystemExit(f"no daily files under {feeds_dir}: run `animateur demo generate` first")
+    return date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+
+
+def build(first_day: date | None = None, last_day: date | None = None, select: str | None = None) -> bool:
+    """Materialize every asset (or the ``select``-ed ones, e.g. ``group:ingestion``) for a range of days in one
+    run of ``refresh_warehouse``."""
+    import dagster as dg
+
+    from pipelines.defs.automation import partition_range_tags
+    from pipelines.definitions import defs
+
+    if first_day is None or last_day is None:
+        inbox_first, inbox_last = inbox_date_range(settings.feeds_dir())
+        first_day, last_day = first_day or inbox_first, last_day or inbox_last
+    print(f"building the warehouse {settings.warehouse_path()} from {first_day} to {last_day}", flush=True)
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    definitions = defs()
+    job = definitions.resolve_job_def("refresh_warehouse")
+    asset_keys = None
+    if select:
+        with warnings.catch_warnings():  # the selection-string parser is flagged beta; its syntax is stable
+            warnings.simplefilter("ignore", dg.BetaWarning)
+            asset_keys = list(dg.AssetSelection.from_string(select).resolve(definitions.resolve_asset_graph()))
+        print(f"selected {len(asset_keys)} assets: {select}", flush=True)
+    result = job.execute_in_process(
+        instance=instance,
+        asset_selection=asset_keys,
+        tags=partition_range_tags(first_day.isoformat(), last_day.isoformat()),
+        raise_on_error=False,
+    )
+    failed_checks = [
+        e.asset_check_evaluation_data.check_name
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+    ]
+    if failed_checks:
+        print(f"failed checks: {sorted(set(failed_checks))}", file=sys.stderr)
+    print(f"run {result.run_id}: {'success' if result.success else 'FAILURE'}", flush=True)
+    return result.success and not failed_checks
+
+
+# --- serving -------------------------------------------------------------------------------------------------
+
+def _run_dir() -> Path:
+    path = settings.data_dir() / "run"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+SERVICES = {
+    "dagster": {
+        "cmd": lambda port: [str(Path(sys.executable).parent / "dagster"), "dev", "-m", "pipelines.definitions",
+                             "--host", "127.0.0.1", "--port", str(port)],
+        "port": 3000,
+        "health": "/server_info",
+    },
+    "streamlit": {
+        "cmd": lambda port: [sys.executable, "-m", "streamlit", "run", str(settings.REPO_ROOT / "dashboards" / "app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        "port": 8501,
+        "health": "/_stcore/health",
+    },
+}
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _reset_signals() -> None:
+    # A server started from a background shell inherits ignored SIGINT/SIGTERM; restore the defaults so that
+    # `animateur serve stop` (and Ctrl-C) can end it. New session: stop kills the whole process group.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.setsid()
+
+
+def serve_start(timeout: float = 180.0) -> None:
+    for name, svc in SERVICES.items():
+        url = f"http://127.0.0.1:{svc['port']}{svc['health']}"
+        if _answers(url):
+            print(f"{name} already answers on http://localhost:{svc['port']}")
+            continue
+        log = (_run_dir() / f"{name}.log").open("ab")
+        proc = subprocess.Popen(svc["cmd"](svc["port"]), stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, cwd=settings.REPO_ROOT, preexec_fn=_reset_signals)
+        (_run_dir() / f"{name}.pid").write_text(str(proc.pid))
+    deadline = time.monotonic() + timeout
+    for name, svc in SERVICES.items():
+        url = f"http://127.0.0.1:{svc['port']}{svc['health']}"
+        while not _answers(url):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{name} did not answer on {url}; see {_run_dir() / (name + '.log')}")
+            time.sleep(1)
+        print(f"{name:9} http://localhost:{svc['port']}  (log: {_run_dir() / (name + '.log')})")
+
+
+def serve_stop() -> None:
+    for name in SERVICES:
+        pid_file = _run_dir() / f"{name}.pid"
+        if not pid_file.exists():
+            continue
+        pid = int(pid_file.read_text())
+        try:
+            os.killpg(pid, signal.SIGTERM)
+            for _ in range(50):
+                os.killpg(pid, 0)
+                time.sleep(0.2)
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        pid_file.unlink(missing_ok=True)
+        print(f"{name} stopped")
+
+
+def serve_status() -> None:
+    for name, svc in SERVICES.items():
+        up = _answers(f"http://127.0.0.1:{svc['port']}{svc['health']}")
+        print(f"{name:9} {'up' if up else 'down'}  http://localhost:{svc['port']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="animateur", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="demo data")
+    demo.add_argument("action", choices=["generate"])
+    demo.add_argument("rest", nargs=argparse.REMAINDER, help="generator options (see --help of the generator)")
+    b = sub.add_parser("build", help="materialize every asset for a range of days")
+    b.add_argument("--from", dest="first_day", type=date.fromisoformat)
+    b.add_argument("--to", dest="last_day", type=date.fromisoformat)
+    b.add_argument("--select", help="Dagster asset selection, e.g. 'group:ingestion' (default: every asset)")
+    s = sub.add_parser("serve", help="Dagster UI and Streamlit in the background")
+    s.add_argument("action", choices=["start", "stop", "status"])
+    args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        from pipelines.demo.generator import main as generate_main
+
+        return generate_main(args.rest) or 0
+    if args.command == "build":
+        return 0 if build(args.first_day, args.last_day, args.select) else 1
+    {"start": serve_start, "stop": serve_stop, "status": serve_status}[args.action]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Facebook Page: the page feed (posts with reaction/comment/share summaries and inline post insights) and
+the comments on those posts, in the Graph API's own JSON shape."""
+
+from pipelines.lib.ingest import Column, FeedSpec, TableSpec
+from pipelines.lib.sql_fragments import bigint, facebook_insight, text, timestamp
+
+# A comment id is '<post object id>_<comment id>' and its permalink names the page and the post:
+# .../<page id>/posts/<post object id>/?comment_id=...; the post id is '<page id>_<post object id>'.
+_POST_OF_COMMENT = (
+    "nullif(regexp_extract(json_extract_string(r.payload, '$.permalink_url'), "
+    "'facebook\\.com/([^/]+)/posts/([^/?]+)', 1) || '_' || "
+    "regexp_extract(json_extract_string(r.payload, '$.permalink_url'), "
+    "'facebook\\.com/([^/]+)/posts/([^/?]+)', 2), '_')"
+)
+
+POSTS = TableSpec(
+    name="posts",
+    records_path="$.data[*]",
+    natural_key="post_id",
+    description="Page posts (GET /{page-id}/feed) with lifetime counters and insights as last fetched.",
+    columns=(
+        Column("post_id", "varchar", text("id"), required=True, raw_field="id"),
+        Column("page_id", "varchar", "split_part(json_extract_string(r.payload, '$.id'), '_', 1)"),
+        Column("created_at", "timestamptz", timestamp("created_time"), required=True, raw_field="created_time"),
+        Column("message", "varchar", text("message")),
+        Column("permalink_url", "varchar", text("permalink_url")),
+        Column("status_type", "varchar", text("status_type")),
+        Column("author_id", "varchar", text("from.id")),
+        Column("reactions_count", "bigint", bigint("reactions.summary.total_count")),
+        Column("comments_count", "bigint", bigint("comments.summary.total_count")),
+        # Facebook omits 'shares' when a post has none.
+        Column("shares_count", "bigint", f"coalesce({bigint('shares.count')}, 0)"),
+        Column("impressions", "bigint", facebook_insight("post_impressions")),
+        Column("reach", "bigint", facebook_insight("post_impressions_unique")),
+        Column("clicks", "bigint", facebook_insight("post_clicks")),
+    ),
+)
+
+COMMENTS = TableSpec(
+    name="comments",
+    records_path="$.data[*]",
+    natural_key="comment_id",
+    description="Comments and replies on the page's posts (GET /{post-id}/comments).",
+    columns=(
+        Column("comment_id", "varchar", text("id"), required=True, raw_field="id"),
+        Column("post_id", "varchar", _POST_OF_COMMENT, required=True, raw_field="permalink_url"),
+        Column("parent_comment_id", "varchar", text("parent.id")),
+        Column("created_at", "timestamptz", timestamp("created_time"), required=True, raw_field="created_time"),
+        Column("message", "varchar", text("message")),
+        Column("author_id", "varchar", text("from.id"), required=True, raw_field="from.id"),
+        Column("author_name", "varchar", text("from.name")),
+        Column("like_count", "bigint", bigint("like_count")),
+        Column("reply_count", "bigint", bigint("comment_count")),
+    ),
+)
+
+FEEDS = (
+    FeedSpec(source="facebook", feed="posts", tables=(POSTS,), description="Page feed"),
+    FeedSpec(source="facebook", feed="comments", tables=(COMMENTS,), description="Post comments"),
+)

@@ -1,0 +1,87 @@
+"""Turns a FeedSpec into a Dagster multi-asset: one asset per typed table, keyed ``<source>/<table>`` like
+the dbt source it feeds, so dbt lineage joins without hand-wiring."""
+
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.partitions import DAILY_PARTITIONS
+from pipelines.defs.resources import FeedsInbox, Warehouse
+from pipelines.lib.ingest import FeedSpec, ingest_feed, reconcile
+
+INGESTION_GROUP = "ingestion"
+RAW_RECONCILES_CHECK = "raw_equals_loaded_plus_quarantined"
+
+
+def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(
+            key=[feed.source, table.name],
+            group_name=INGESTION_GROUP,
+            description=table.description,
+            kinds={"duckdb", feed.source},
+            partitions_def=DAILY_PARTITIONS,
+            metadata={"dagster/table_name": f"{feed.source}.{table.name}", "natural_key": table.natural_key},
+        )
+        for table in feed.tables
+    ]
+    check_specs = [
+        dg.AssetCheckSpec(
+            RAW_RECONCILES_CHECK,
+            asset=[feed.source, table.name],
+            blocking=True,
+            description="Every record of the raw pages is either loaded or quarantined, none lost.",
+        )
+        for table in feed.tables
+    ]
+
+    @dg.multi_asset(
+        name=f"{feed.source}__{feed.feed}",
+        specs=specs,
+        check_specs=check_specs,
+        partitions_def=DAILY_PARTITIONS,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=pool,
+        description=f"{feed.description}: land {feed.source}/{feed.feed} files in raw.pages and parse them.",
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, inbox: FeedsInbox):
+        days = [date.fromisoformat(key) for key in context.partition_keys]
+        with warehouse.connect() as con:
+            result = ingest_feed(con, feed, Path(inbox.path), days)
+            balances = {t.name: reconcile(con, feed, t, days) for t in feed.tables}
+        if result.missing_days:
+            context.log.warning(
+                f"{feed.source}/{feed.feed}: no file for {len(result.missing_days)} of {len(days)} days "
+                f"(first: {result.missing_days[0]}) in {inbox.path}"
+            )
+        for table in feed.tables:
+            stats = result.tables[table.name]
+            if stats.quarantined:
+                context.log.warning(f"{feed.source}.{table.name}: {stats.quarantined} record(s) quarantined: "
+                                    f"{stats.reasons}")
+            yield dg.MaterializeResult(
+                asset_key=[feed.source, table.name],
+                metadata={
+                    "records_in": stats.records_in,
+                    "records_loaded": stats.loaded,
+                    "records_quarantined": stats.quarantined,
+                    "quarantine_reasons": dg.MetadataValue.json(stats.reasons),
+                    "pages_found": result.pages_found,
+                    "pages_newly_landed": result.pages_new,
+                    "days_without_file": len(result.missing_days),
+                },
+            )
+            balance = balances[table.name]
+            yield dg.AssetCheckResult(
+                asset_key=[feed.source, table.name],
+                check_name=RAW_RECONCILES_CHECK,
+                passed=bool(balance["balanced"]),
+                metadata={k: v for k, v in balance.items() if k != "balanced"},
+                description=None if balance["balanced"] else
+                f"{balance['records_in']} records in raw pages but {balance['loaded']} loaded + "
+                f"{balance['quarantined']} quarantined",
+            )
+
+    return _ingest

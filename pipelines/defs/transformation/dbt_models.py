@@ -1,0 +1,33 @@
+"""dbt models as Dagster assets; dbt data tests become asset checks, dbt unit tests run in the same build."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipelines.defs.resources import WAREHOUSE_POOL
+from pipelines.defs.transformation.project import dbt_project, ensure_manifest
+
+LAYER_GROUPS = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Groups models by their layer folder (models/<layer>/...); seeds feed the marts."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "marts"
+        fqn = dbt_resource_props.get("fqn", [])
+        return LAYER_GROUPS.get(fqn[1], fqn[1]) if len(fqn) > 2 else None
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=dbt_project,
+    dagster_dbt_translator=LayeredTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    pool=WAREHOUSE_POOL,
+    name="dbt_models",
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,159 @@
+"""End to end: the whole pipeline materialized for real (Dagster run, DuckDB, dbt build with its tests, the GX
+check, publication) on demo data generated with a fixed seed, checked against values this test computes itself
+from the generated files (tests/e2e/expected_kpis.py reads the JSON/XML with the standard library)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import duckdb
+import pytest
+
+from tests.conftest import DEMO_END, fail_with_output
+from tests.e2e.expected_kpis import expected_kpi_weekly
+
+pytestmark = pytest.mark.e2e
+
+CHANNELS = ["facebook", "x", "blog", "zendesk", "all"]
+KPI_COLUMNS = [
+    "contents_published", "interactions", "reach", "engagement_rate_by_reach", "conversations",
+    "conversations_answered", "response_rate", "median_first_response_minutes",
+]
+LAST_WEEK = DEMO_END - timedelta(days=6)
+CHECKED_WEEKS = [LAST_WEEK - timedelta(weeks=n) for n in range(4)]
+
+
+def read_only(path):
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+@pytest.mark.parametrize("week_start", CHECKED_WEEKS, ids=str)
+@pytest.mark.parametrize("channel_id", CHANNELS)
+def test_kpi_weekly_equals_values_computed_from_the_generated_files(built_warehouse, week_start, channel_id):
+    with read_only(built_warehouse.warehouse_path) as con:
+        row = con.execute(
+            f"select {', '.join(KPI_COLUMNS)} from marts.kpi_weekly where week_start = ? and channel_id = ?",
+            [week_start, channel_id],
+        ).fetchone()
+    assert row is not None, f"no kpi_weekly row for {week_start} / {channel_id}"
+    actual = dict(zip(KPI_COLUMNS, row, strict=True))
+    expected = expected_kpi_weekly(built_warehouse.inbox, week_start, channel_id)
+    for column in KPI_COLUMNS:
+        if expected[column] is None:
+            assert actual[column] is None, column
+        else:
+            assert actual[column] == pytest.approx(expected[column], rel=1e-9), column
+
+
+def test_the_demo_week_has_activity_on_every_channel(built_warehouse):
+    # Guards the test above against vacuous success on an empty week.
+    for channel_id in ["facebook", "x", "blog"]:
+        assert expected_kpi_weekly(built_warehouse.inbox, LAST_WEEK, channel_id)["contents_published"] > 0
+    for channel_id in ["facebook", "x", "zendesk"]:
+        expected = expected_kpi_weekly(built_warehouse.inbox, LAST_WEEK, channel_id)
+        assert expected["conversations"] > expected["conversations_answered"] > 0
+    assert expected_kpi_weekly(built_warehouse.inbox, LAST_WEEK, "all")["engagement_rate_by_reach"] > 0
+
+
+def count_records(inbox, source, feed, array_key) -> int:
+    """Records in the generated files, counted with the standard library."""
+    total = 0
+    for path in sorted((inbox / source / feed).glob("*")):
+        if path.suffix == ".xml":
+            total += len(ElementTree.parse(path).getroot().findall("./channel/item"))
+        else:
+            total += len(json.loads(path.read_text()).get(array_key, []))
+    return total
+
+
+@pytest.mark.parametrize(
+    ("source", "feed", "table", "array_key"),
+    [
+        ("facebook", "posts", "posts", "data"),
+        ("facebook", "comments", "comments", "data"),
+        ("x", "tweets", "tweets", "data"),
+        ("x", "mentions", "mentions", "data"),
+        ("x", "search", "search", "data"),
+        ("blog", "rss", "posts", None),
+        ("zendesk", "tickets", "tickets", "tickets"),
+        ("zendesk", "tickets", "ticket_metrics", "metric_sets"),
+    ],
+)
+def test_raw_equals_loaded_plus_quarantined(built_warehouse, source, feed, table, array_key):
+    records_in = count_records(built_warehouse.inbox, source, feed, array_key)
+    with read_only(built_warehouse.warehouse_path) as con:
+        loaded = con.execute(f"select count(*) from {source}.{table}").fetchone()[0]
+        quarantined = con.execute(
+            "select count(*) from raw.quarantine where source = ? and entity = ?", [source, table]
+        ).fetchone()[0]
+        logged = con.execute(
+            "select sum(records_in), sum(records_loaded), sum(records_quarantined) from raw.loads "
+            "where source = ? and entity = ?", [source, table],
+        ).fetchone()
+    assert records_in > 0
+    assert records_in == loaded + quarantined
+    assert logged == (records_in, loaded, quarantined)
+
+
+@pytest.mark.parametrize(
+    ("source", "table", "reason"),
+    [
+        ("facebook", "posts", 'invalid or missing created_time: "not-a-date"'),
+        ("facebook", "comments", "invalid or missing from.id: absent"),
+        ("x", "mentions", "invalid or missing id: absent"),
+        ("zendesk", "tickets", "invalid or missing created_at: null"),
+    ],
+)
+def test_malformed_demo_records_end_in_quarantine_with_their_reason(built_warehouse, source, table, reason):
+    with read_only(built_warehouse.warehouse_path) as con:
+        rows = con.execute(
+            "select source_file, record_index, payload from raw.quarantine "
+            "where source = ? and entity = ? and reason = ?", [source, table, reason],
+        ).fetchall()
+    assert rows, f"no quarantined {source}.{table} record with reason {reason!r}"
+    for source_file, record_index, payload in rows:
+        # The quarantine row points at the exact record of the exact file, and keeps it whole.
+        page = json.loads(open(source_file).read())
+        records = page["data"] if "data" in page else page["tickets"]
+        assert json.loads(payload) == records[record_index - 1]
+
+
+def fingerprint(path) -> dict[str, tuple]:
+    """Row count and an order-independent hash of every table's rows."""
+    with read_only(path) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where not temporary order by all"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": con.execute(
+                f'select count(*), sum(hash(t)) from "{schema}"."{table}" as t'
+            ).fetchone()
+            for schema, table in tables
+        }
+
+
+def test_rematerializing_the_same_partitions_leaves_every_table_unchanged(built_warehouse):
+    before = fingerprint(built_warehouse.warehouse_path)
+    published_before = fingerprint(built_warehouse.published_path)
+    fail_with_output(built_warehouse.run_build(), "the second build")
+    after = fingerprint(built_warehouse.warehouse_path)
+    published_after = fingerprint(built_warehouse.published_path)
+    assert before.keys() == after.keys()
+    assert {k: v for k, v in after.items() if v != before[k]} == {}
+    assert len(before) > 15 and all(count > 0 for count, _ in (before[t] for t in ("marts.kpi_weekly", "raw.pages")))
+    published_before.pop("main.publication")  # records when it was published, by design
+    published_after.pop("main.publication")
+    assert published_before == published_after
+
+
+def test_published_copy_holds_the_marts_the_dashboards_read(built_warehouse):
+    with read_only(built_warehouse.published_path) as con:
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+        assert {"kpi_weekly", "dim_channels", "dim_dates", "fct_contents", "fct_conversations",
+                "publication", "load_summary"} <= tables
+        max_date = con.execute("select warehouse_max_date from publication").fetchone()[0]
+    assert max_date == DEMO_END

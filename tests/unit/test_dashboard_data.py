@@ -1,0 +1,450 @@
+"""Dashboard formatting helpers and queries, against a small hand-made published copy.
+
+`write_published` writes a DuckDB file in the published-copy shape (contract, section
+"Published copy") with hand-made rows; test_weekly_apptest.py reuses it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # the editable install may predate the dashboards package
+    sys.path.insert(0, str(REPO_ROOT))
+
+from dashboards import data
+from dashboards.formatting import (
+    DASH,
+    KpiCard,
+    build_kpi_cards,
+    format_count,
+    format_count_delta,
+    format_date,
+    format_duration,
+    format_duration_delta,
+    format_percent,
+    format_rate_delta,
+    format_timestamp,
+    format_week_label,
+    format_week_short,
+    is_zero_delta,
+)
+
+# --------------------------------------------------------------------------- test data
+# Data spans Mon 2026-05-04 .. Wed 2026-07-01 (warehouse_max_date). Full weeks: 05-04 .. 06-22
+# (Week 26 = 22–28 Jun 2026 is the latest full one); 06-29 is partial.
+FIRST_DAY = date(2026, 5, 4)
+MAX_DATE = date(2026, 7, 1)
+LAST_FULL_WEEK = date(2026, 6, 22)
+PREV_WEEK = date(2026, 6, 15)
+PUBLISHED_AT = datetime(2026, 7, 2, 5, 30, tzinfo=UTC)
+
+KPI_COLUMNS = (
+    "week_start, week_end, channel_id, contents_published, interactions, reach, "
+    "engagement_rate_by_reach, conversations, conversations_answered, response_rate, "
+    "median_first_response_minutes"
+)
+
+# Hand-made rows for the two weeks the Weekly page compares (other weeks are filler).
+# (week_start, channel_id, contents, interactions, reach, err, conversations, answered, rr, median)
+EXPLICIT_KPIS = [
+    (LAST_FULL_WEEK, "all", 12, 1480, 34000, 0.0431, 40, 35, 0.875, 85.0),
+    (PREV_WEEK, "all", 9, 1502, 31000, 0.0398, 32, 29, 0.90625, 97.0),
+    (LAST_FULL_WEEK, "facebook", 5, 1200, 30000, 0.04, 20, 20, 1.0, 42.4),
+    (PREV_WEEK, "facebook", 5, 1100, 25000, 0.044, 18, 18, 1.0, 30.0),
+    (LAST_FULL_WEEK, "blog", 1, None, None, None, 0, 0, None, None),
+    (PREV_WEEK, "blog", 0, None, None, None, 0, 0, None, None),
+]
+
+
+def write_published(
+    path: Path,
+    *,
+    warehouse_max_date: date = MAX_DATE,
+    published_at: datetime = PUBLISHED_AT,
+    all_contents_last_week: int = 12,
+) -> Path:
+    """Write a published copy with hand-made rows, atomically (temp file + os.replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(
+            """
+            create table dim_channels as
+            select * from (values
+                ('facebook', 'Facebook', 'social', 1),
+                ('x', 'X', 'social', 2),
+                ('blog', 'Blog', 'blog', 3),
+                ('zendesk', 'Helpdesk', 'helpdesk', 4)
+            ) as t(channel_id, channel_name, channel_kind, sort_order)
+            """
+        )
+        con.execute(
+            """
+            create table dim_dates as
+            select d::date as date_day,
+                   date_trunc('week', d)::date as week_start,
+                   date_trunc('month', d)::date as month_start,
+                   date_trunc('quarter', d)::date as quarter_start,
+                   year(d) as year, isoyear(d) as iso_year, weekofyear(d) as iso_week,
+                   isodow(d) as day_of_week, isodow(d) >= 6 as is_weekend
+            from generate_series(?::date, ?::date, interval 1 day) as g(d)
+            """,
+            [FIRST_DAY, warehouse_max_date],
+        )
+        # Filler: every week x (channels + 'all') with simple deterministic values.
+        con.execute(
+            """
+            create table kpi_weekly as
+            select w::date as week_start, (w + interval 6 day)::date as week_end, c.channel_id,
+                   3::bigint as contents_published, 100::bigint as interactions, 2000::bigint as reach,
+                   0.05::double as engagement_rate_by_reach, 10::bigint as conversations,
+                   8::bigint as conversations_answered, 0.8::double as response_rate,
+                   60.0::double as median_first_response_minutes
+            from generate_series(?::date, date_trunc('week', ?::date), interval 7 day) as g(w)
+            cross join (select channel_id from dim_channels union all select 'all') as c
+            """,
+            [FIRST_DAY, warehouse_max_date],
+        )
+        con.execute("delete from kpi_weekly where week_start in (?, ?)", [LAST_FULL_WEEK, PREV_WEEK])
+        rows = [
+            (
+                ws,
+                _week_end(ws),
+                ch,
+                (all_contents_last_week if (ws, ch) == (LAST_FULL_WEEK, "all") else c),
+                i,
+                r,
+                e,
+                cv,
+                a,
+                rr,
+                m,
+            )
+            for ws, ch, c, i, r, e, cv, a, rr, m in EXPLICIT_KPIS
+        ]
+        for channel in ("x", "zendesk"):
+            for ws in (LAST_FULL_WEEK, PREV_WEEK):
+                rows.append((ws, _week_end(ws), channel, 3, 100, 2000, 0.05, 10, 8, 0.8, 60.0))
+        con.executemany(
+            f"insert into kpi_weekly ({KPI_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+        con.execute(
+            """
+            create table fct_contents as
+            select 'facebook:104000000000001_1' as content_id, 'facebook' as channel_id,
+                   '104000000000001_1' as platform_content_id,
+                   timestamptz '2026-06-23 09:00:00+00' as published_at, date '2026-06-23' as published_date,
+                   date '2026-06-22' as week_start, 'Hello' as text,
+                   'https://www.facebook.com/104000000000001/posts/1/' as url, 'added_photos' as content_format,
+                   1000::bigint as reach, 1500::bigint as impressions, 40::bigint as reactions,
+                   5::bigint as comments, 2::bigint as shares, 12::bigint as clicks,
+                   47::bigint as interactions, true as has_reach
+            """
+        )
+        con.execute(
+            """
+            create table fct_conversations as
+            select 'facebook:1_2' as conversation_id, 'facebook' as channel_id,
+                   timestamptz '2026-06-23 10:00:00+00' as started_at, date '2026-06-23' as started_date,
+                   date '2026-06-22' as week_start, '42' as author_id,
+                   timestamptz '2026-06-23 10:42:24+00' as first_response_at,
+                   42.4::double as first_response_minutes, true as has_response
+            """
+        )
+        con.execute(
+            "create table publication as select ?::timestamptz as published_at, ?::date as warehouse_max_date",
+            [published_at, warehouse_max_date],
+        )
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def _week_end(week_start: date) -> date:
+    return date.fromordinal(week_start.toordinal() + 6)
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    return write_published(tmp_path / "published" / "animateur.duckdb")
+
+
+# --------------------------------------------------------------------------- formatting
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "0"),
+        (7, "7"),
+        (1234, "1,234"),
+        (1234567, "1,234,567"),
+        (12.5, "13"),
+        (None, DASH),
+        (math.nan, DASH),
+    ],
+)
+def test_format_count(value, expected):
+    assert format_count(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.0431, "4.3%"),
+        (0.875, "87.5%"),
+        (0.90625, "90.6%"),
+        (1.0, "100.0%"),
+        (0.0, "0.0%"),
+        (1.5, "150.0%"),
+        (None, DASH),
+        (math.nan, DASH),
+    ],
+)
+def test_format_percent(value, expected):
+    assert format_percent(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (None, DASH),
+        (math.nan, DASH),
+        (0, "0 min"),
+        (0.3, "< 1 min"),
+        (0.5, "1 min"),
+        (42.4, "42 min"),
+        (42.5, "43 min"),
+        (59.6, "1 h"),
+        (60, "1 h"),
+        (85, "1 h 25 min"),
+        (97, "1 h 37 min"),
+        (120, "2 h"),
+        (1439.6, "1 d"),
+        (1565, "1 d 2 h"),
+        (2 * 1440 + 30, "2 d"),
+    ],
+)
+def test_format_duration(minutes, expected):
+    assert format_duration(minutes) == expected
+
+
+def test_deltas():
+    assert format_count_delta(12, 9) == "+3"
+    assert format_count_delta(1480, 1502) == "-22"
+    assert format_count_delta(2500, 1000) == "+1,500"
+    assert format_count_delta(5, 5) == "0"
+    assert format_count_delta(None, 5) is None
+    assert format_count_delta(5, None) is None
+
+    assert format_rate_delta(0.0431, 0.0398) == "+0.3 pp"
+    assert format_rate_delta(0.875, 0.90625) == "-3.1 pp"
+    assert format_rate_delta(0.04, 0.044) == "-0.4 pp"
+    assert format_rate_delta(1.0, 1.0) == "0.0 pp"
+    assert format_rate_delta(None, 0.5) is None
+
+    assert format_duration_delta(85, 97) == "-12 min"
+    assert format_duration_delta(42.4, 30) == "+12 min"
+    assert format_duration_delta(150, 85) == "+1 h 5 min"
+    assert format_duration_delta(30.2, 30) == "0 min"
+    assert format_duration_delta(None, 30) is None
+
+    assert is_zero_delta("0") and is_zero_delta("0.0 pp") and is_zero_delta("0 min")
+    assert not is_zero_delta("+3") and not is_zero_delta(None) and not is_zero_delta("-0.4 pp")
+
+
+def test_dates():
+    assert format_week_label(date(2026, 6, 22)) == "Week 26 · 22–28 Jun 2026"
+    assert format_week_label(date(2026, 6, 29)) == "Week 27 · 29 Jun – 5 Jul 2026"
+    assert format_week_label(date(2025, 12, 29)) == "Week 1 · 29 Dec 2025 – 4 Jan 2026"
+    assert format_week_short(date(2026, 6, 15)) == "W25"
+    assert format_date(date(2026, 7, 1)) == "1 Jul 2026"
+    assert format_timestamp(PUBLISHED_AT) == "2 Jul 2026, 05:30 UTC"
+    assert format_timestamp(datetime(2026, 7, 2, 7, 30)) == "2 Jul 2026, 07:30 UTC"
+    cest = timezone(timedelta(hours=2))
+    assert format_timestamp(datetime(2026, 7, 2, 7, 30, tzinfo=cest)) == "2 Jul 2026, 05:30 UTC"
+
+
+def _row(week_start, channel_id):
+    for ws, ch, c, i, r, e, cv, a, rr, m in EXPLICIT_KPIS:
+        if (ws, ch) == (week_start, channel_id):
+            return {
+                "contents_published": c,
+                "interactions": i,
+                "reach": r,
+                "engagement_rate_by_reach": e,
+                "conversations": cv,
+                "conversations_answered": a,
+                "response_rate": rr,
+                "median_first_response_minutes": m,
+            }
+    raise KeyError((week_start, channel_id))
+
+
+def _summary(cards: list[KpiCard]):
+    return [(c.label, c.value, c.delta, c.delta_color, c.delta_arrow) for c in cards]
+
+
+def test_build_kpi_cards_all_channels():
+    cards = build_kpi_cards(_row(LAST_FULL_WEEK, "all"), _row(PREV_WEEK, "all"), "all")
+    assert _summary(cards) == [
+        ("Contents published", "12", "+3", "normal", "auto"),
+        ("Interactions", "1,480", "-22", "normal", "auto"),
+        ("Engagement rate by reach", "4.3%", "+0.3 pp", "normal", "auto"),
+        ("Conversations", "40", "+8", "normal", "auto"),
+        ("Response rate", "87.5%", "-3.1 pp", "normal", "auto"),
+        ("Median first response time", "1 h 25 min", "-12 min", "inverse", "auto"),
+    ]
+    assert [c.group for c in cards] == ["Publishing"] * 3 + ["Conversations"] * 3
+    assert all("Denominator" in c.help for c in cards)
+    assert "÷ sum of reach" in cards[2].help and "reach > 0" in cards[2].help
+    assert "÷ conversations started" in cards[4].help
+    assert "not an average" in cards[4].help
+
+
+def test_build_kpi_cards_zero_and_missing():
+    fb = build_kpi_cards(_row(LAST_FULL_WEEK, "facebook"), _row(PREV_WEEK, "facebook"), "facebook")
+    assert _summary(fb) == [
+        ("Contents published", "5", "0", "off", "off"),
+        ("Interactions", "1,200", "+100", "normal", "auto"),
+        ("Engagement rate by reach", "4.0%", "-0.4 pp", "normal", "auto"),
+        ("Conversations", "20", "+2", "normal", "auto"),
+        ("Response rate", "100.0%", "0.0 pp", "off", "off"),
+        ("Median first response time", "42 min", "+12 min", "inverse", "auto"),
+    ]
+    assert all("not an average" not in c.help for c in fb)
+    blog = build_kpi_cards(_row(LAST_FULL_WEEK, "blog"), _row(PREV_WEEK, "blog"), "blog")
+    assert [(c.value, c.delta) for c in blog] == [
+        ("1", "+1"),
+        (DASH, None),
+        (DASH, None),
+        ("0", "0"),
+        (DASH, None),
+        (DASH, None),
+    ]
+    assert [(c.delta_color, c.delta_arrow) for c in blog][3] == ("off", "off")
+    empty = build_kpi_cards(None, None)
+    assert [(c.value, c.delta) for c in empty] == [(DASH, None)] * 6
+
+
+# --------------------------------------------------------------------------- queries
+def test_published_path_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("ANIMATEUR_PUBLISHED", raising=False)
+    monkeypatch.delenv("ANIMATEUR_DATA_DIR", raising=False)
+    assert data.published_path() == data.REPO_ROOT / "data" / "published" / "animateur.duckdb"
+    monkeypatch.setenv("ANIMATEUR_DATA_DIR", str(tmp_path / "d"))
+    assert data.published_path() == tmp_path / "d" / "published" / "animateur.duckdb"
+    monkeypatch.setenv("ANIMATEUR_PUBLISHED", str(tmp_path / "p.duckdb"))
+    assert data.published_path() == tmp_path / "p.duckdb"
+
+
+def test_queries(published, monkeypatch):
+    monkeypatch.setenv("ANIMATEUR_PUBLISHED", str(published))
+    pub = data.publication()
+    assert pub.warehouse_max_date == MAX_DATE
+    assert pub.published_at == PUBLISHED_AT
+    assert format_timestamp(pub.published_at) == "2 Jul 2026, 05:30 UTC"
+
+    assert data.latest_full_week() == LAST_FULL_WEEK
+    assert data.previous_week(LAST_FULL_WEEK) == PREV_WEEK
+
+    row = data.kpis(LAST_FULL_WEEK, "all")
+    assert row["week_end"] == date(2026, 6, 28)
+    assert (row["contents_published"], row["interactions"], row["conversations_answered"]) == (12, 1480, 35)
+    assert row["response_rate"] == pytest.approx(0.875)
+    assert row["median_first_response_minutes"] == pytest.approx(85.0)
+    blog = data.kpis(LAST_FULL_WEEK, "blog", published)
+    assert blog["interactions"] is None and blog["response_rate"] is None
+    assert data.kpis(date(2020, 1, 6), "all") is None
+    # values are bound, never interpolated
+    assert data.kpis(LAST_FULL_WEEK, "all' or '1'='1") is None
+
+    channels = data.channels()
+    assert channels["channel_id"].tolist() == ["facebook", "x", "blog", "zendesk"]
+    assert channels["channel_name"].tolist() == ["Facebook", "X", "Blog", "Helpdesk"]
+
+    series = data.weekly_series(LAST_FULL_WEEK, 12)
+    # data starts 2026-05-04: 8 full weeks (05-04 .. 06-22) x 5 channel ids; partial 06-29 excluded
+    assert len(series) == 40
+    assert sorted(set(series["week_start"])) == [
+        date(2026, 5, 4 + 7 * i) if i < 4 else date(2026, 6, 1 + 7 * (i - 4)) for i in range(8)
+    ]
+    fb = series[series["channel_id"] == "facebook"]
+    assert fb["week_start"].tolist() == sorted(fb["week_start"].tolist())
+    assert fb["interactions"].tolist()[-2:] == [1100, 1200]
+    assert len(data.weekly_series(LAST_FULL_WEEK, 2)) == 10
+
+
+@pytest.mark.parametrize(
+    ("max_date", "expected"),
+    [
+        (date(2026, 6, 28), LAST_FULL_WEEK),
+        (date(2026, 6, 27), PREV_WEEK),
+        (date(2026, 7, 5), date(2026, 6, 29)),
+    ],
+)
+def test_latest_full_week_boundaries(tmp_path, max_date, expected):
+    path = write_published(tmp_path / "p.duckdb", warehouse_max_date=max_date)
+    assert data.latest_full_week(path) == expected
+
+
+def test_latest_full_week_none_when_no_full_week(tmp_path):
+    path = write_published(tmp_path / "p.duckdb", warehouse_max_date=date(2026, 5, 6))
+    assert data.latest_full_week(path) is None
+
+
+def test_new_publication_is_picked_up(published):
+    assert data.kpis(LAST_FULL_WEEK, "all", published)["contents_published"] == 12
+    before = data.published_version(published)
+    write_published(published, all_contents_last_week=15)  # atomic replace, as the pipeline does
+    assert data.published_version(published) != before
+    assert data.kpis(LAST_FULL_WEEK, "all", published)["contents_published"] == 15
+
+
+def test_retry_on_io_exception(published, monkeypatch):
+    real_connect = duckdb.connect
+    calls, sleeps = [], []
+
+    def flaky_connect(path, read_only=False):
+        calls.append((path, read_only))
+        if len(calls) <= 2:
+            raise duckdb.IOException("Could not set lock on file (being replaced)")
+        return real_connect(path, read_only=read_only)
+
+    monkeypatch.setattr(data.duckdb, "connect", flaky_connect)
+    monkeypatch.setattr(data.time, "sleep", sleeps.append)
+    columns, rows = data._query(
+        str(published), "select count(*) as n from dim_channels where sort_order >= ?", [2]
+    )
+    assert (columns, rows) == (["n"], [(3,)])
+    assert len(calls) == 3 and all(read_only for _, read_only in calls)
+    assert sleeps == pytest.approx([0.2, 0.4])
+
+
+def test_retry_gives_up(published, monkeypatch):
+    def broken_connect(path, read_only=False):
+        raise duckdb.IOException("still locked")
+
+    monkeypatch.setattr(data.duckdb, "connect", broken_connect)
+    monkeypatch.setattr(data.time, "sleep", lambda s: None)
+    with pytest.raises(duckdb.IOException):
+        data._query(str(published), "select 1")
+
+
+def test_missing_published_file(tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere" / "animateur.duckdb"
+    monkeypatch.setenv("ANIMATEUR_PUBLISHED", str(missing))
+    assert not data.published_exists()
+    assert data.published_version() is None
+    with pytest.raises(data.PublishedDataMissing):
+        data.latest_full_week()
+    assert not missing.exists()  # read-only: never creates the file

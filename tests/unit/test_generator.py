@@ -1,0 +1,549 @@
+"""The demo generator: deterministic bytes, one file per entity and day, the platforms' envelopes, and the
+invariants the pipeline and the KPI oracle rely on (comment totals, reply counts, replies after their parent,
+nothing after the snapshot day, malformed records only when asked for)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from pipelines.demo.generator import (
+    COMPETITORS,
+    ENTITIES,
+    PAGE_ID,
+    X_BRAND_ID,
+    default_end_date,
+    generate,
+    main,
+)
+
+END = date(2026, 5, 31)  # a Sunday
+DAYS = 42
+
+
+def parse_ts(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def pages(root: Path, entity: str) -> list[tuple[date, object]]:
+    out = []
+    for path in sorted((root / entity).iterdir()):
+        day = date.fromisoformat(path.stem)
+        if path.suffix == ".xml":
+            out.append((day, ElementTree.parse(path).getroot()))
+        else:
+            out.append((day, json.loads(path.read_text(encoding="utf-8"))))
+    return out
+
+
+def records(root: Path, entity: str, key: str = "data") -> list[tuple[date, dict]]:
+    return [(day, rec) for day, page in pages(root, entity) for rec in page.get(key, [])]
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("demo")
+    summary = generate(out, end_date=END, days=DAYS, scale=1.0, seed=42)
+    return out, summary
+
+
+@pytest.fixture(scope="module")
+def half_year(tmp_path_factory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("half-year")
+    summary = generate(out, end_date=END, days=182, scale=1.0, seed=3)
+    return out, summary
+
+
+# ---------------------------------------------------------------------------------------------- determinism
+def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path):
+    kwargs = {"end_date": END, "days": 10, "scale": 0.5}
+    generate(tmp_path / "a", seed=11, **kwargs)
+    generate(tmp_path / "b", seed=11, **kwargs)
+    generate(tmp_path / "c", seed=12, **kwargs)
+    a, b, c = (read_tree(tmp_path / name) for name in "abc")
+    assert a == b
+    assert a.keys() == c.keys()
+    assert a != c
+    differing = {name for name in a if a[name] != c[name]}
+    assert any(name.startswith("facebook/comments") for name in differing)
+    assert any(name.startswith("zendesk/tickets") for name in differing)
+
+
+def test_regenerating_only_replaces_the_generator_folders(tmp_path):
+    (tmp_path / "facebook" / "posts").mkdir(parents=True)
+    stale = tmp_path / "facebook" / "posts" / "1999-01-01.json"
+    stale.write_text("{}")
+    keep = tmp_path / "facebook" / "notes.txt"
+    keep.write_text("mine")
+    other = tmp_path / "mastodon" / "statuses" / "2026-05-30.json"
+    other.parent.mkdir(parents=True)
+    other.write_text("{}")
+    generate(tmp_path, end_date=END, days=3, scale=0.3, seed=1)
+    assert not stale.exists()
+    assert keep.read_text() == "mine"
+    assert other.exists()
+    first = read_tree(tmp_path)
+    generate(tmp_path, end_date=END, days=3, scale=0.3, seed=1)
+    assert read_tree(tmp_path) == first
+
+
+# files and envelopes ---------------------------------------------------------------------------------------
+def test_one_file_per_entity_per_day_always_written(inbox):
+    out, summary = inbox
+    assert summary.start_date == summary.first_day == END - timedelta(days=DAYS - 1)
+    assert summary.end_date == summary.last_day == END
+    expected_days = [(END - timedelta(days=d)).isoformat() for d in range(DAYS)][::-1]
+    for entity, ext in ENTITIES.items():
+        names = sorted(p.name for p in (out / entity).iterdir())
+        assert names == [f"{d}.{ext}" for d in expected_days], entity
+    assert summary.files_written == DAYS * len(ENTITIES)
+
+
+def test_json_envelopes_have_the_platform_shapes(inbox):
+    out, summary = inbox
+    for _, page in pages(out, "facebook/posts"):
+        assert isinstance(page["data"], list)
+        if page["data"]:
+            assert set(page["paging"]["cursors"]) == {"before", "after"}
+    for _, page in pages(out, "facebook/comments"):
+        assert list(page) == ["data"]
+    empty_x_pages = 0
+    for entity in ("x/tweets", "x/mentions", "x/search"):
+        for _, page in pages(out, entity):
+            meta = page["meta"]
+            if meta["result_count"] == 0:
+                assert page == {"meta": {"result_count": 0}}
+                empty_x_pages += 1
+                continue
+            assert meta["result_count"] == len(page["data"])
+            assert "next_token" not in meta
+            ids = [t["id"] for t in page["data"] if "id" in t]
+            assert meta["newest_id"] == ids[0] and meta["oldest_id"] == ids[-1]
+            assert ids == sorted(ids, key=int, reverse=True)  # newest first
+            authors = {t["author_id"] for t in page["data"]}
+            assert {u["id"] for u in page["includes"]["users"]} == authors
+            for user in page["includes"]["users"]:
+                assert set(user) == {"id", "name", "username"}
+    for _, page in pages(out, "zendesk/tickets"):
+        assert page["count"] == len(page["tickets"])
+        assert page["end_of_stream"] is True
+        assert page["next_page"].endswith(f"start_time={page['end_time']}")
+        assert {m["ticket_id"] for m in page["metric_sets"]} <= {t["id"] for t in page["tickets"]}
+    counts = {
+        entity: sum(len(p.get(k, [])) for _, p in pages(out, entity))
+        for entity, k in [
+            ("facebook/posts", "data"),
+            ("facebook/comments", "data"),
+            ("x/tweets", "data"),
+            ("x/mentions", "data"),
+            ("x/search", "data"),
+            ("zendesk/tickets", "tickets"),
+        ]
+    }
+    for entity, count in counts.items():
+        assert summary.counts[entity] == count, entity
+
+
+def test_rss_files_are_rss_2_with_escaped_items(inbox):
+    out, summary = inbox
+    items = 0
+    for day, root in pages(out, "blog/rss"):
+        assert root.tag == "rss" and root.get("version") == "2.0"
+        channel = root.find("channel")
+        assert channel.findtext("title") == "Le blog Maison Lumière"
+        assert channel.findtext("link") == "https://blog.maisonlumiere.example/"
+        for item in channel.findall("item"):
+            items += 1
+            guid = item.find("guid")
+            assert guid.get("isPermaLink") == "true" and guid.text == item.findtext("link")
+            assert parsedate_to_datetime(item.findtext("pubDate")).astimezone(UTC).date() == day
+            for tag in ("title", "description", "author", "category"):
+                assert item.findtext(tag)
+            assert item.findtext("description").startswith("<p>")  # HTML escaped once in the XML
+    assert items == summary.counts["blog/rss"] > 0
+
+
+def test_every_record_is_in_the_file_of_its_utc_day_and_none_after_the_end(inbox):
+    out, _ = inbox
+    checks = [
+        ("facebook/posts", "data", "created_time"),
+        ("facebook/comments", "data", "created_time"),
+        ("x/tweets", "data", "created_at"),
+        ("x/mentions", "data", "created_at"),
+        ("x/search", "data", "created_at"),
+        ("zendesk/tickets", "tickets", "created_at"),
+        ("zendesk/tickets", "metric_sets", "created_at"),
+    ]
+    for entity, key, field in checks:
+        for day, rec in records(out, entity, key):
+            value = rec.get(field)
+            if value in (None, "not-a-date"):
+                continue  # the injected malformed records
+            assert parse_ts(value).date() == day, (entity, rec.get("id"))
+            assert day <= END
+
+
+def test_ids_are_unique(inbox):
+    out, _ = inbox
+    for entity, key in [
+        ("facebook/posts", "data"),
+        ("facebook/comments", "data"),
+        ("x/tweets", "data"),
+        ("x/mentions", "data"),
+        ("x/search", "data"),
+        ("zendesk/tickets", "tickets"),
+        ("zendesk/tickets", "metric_sets"),
+    ]:
+        ids = [rec["id"] for _, rec in records(out, entity, key) if "id" in rec]
+        assert len(ids) == len(set(ids)), entity
+    tweet_ids = {rec["id"] for _, rec in records(out, "x/tweets")}
+    mention_ids = {rec["id"] for _, rec in records(out, "x/mentions") if "id" in rec}
+    assert not tweet_ids & mention_ids
+
+
+# ---------------------------------------------------------------------------------------------- invariants
+def test_facebook_posts_counters(inbox):
+    out, _ = inbox
+    posts = [rec for _, rec in records(out, "facebook/posts")]
+    raw = "".join(p.read_text(encoding="utf-8") for p in (out / "facebook/posts").iterdir())
+    assert '"shares":{"count":0}' not in raw  # omitted when 0, as Facebook does
+    assert any("shares" in p for p in posts) and any("shares" not in p for p in posts)
+    for post in posts:
+        assert post["id"].startswith(PAGE_ID + "_")
+        objid = post["id"].split("_", 1)[1]
+        assert post["permalink_url"] == f"https://www.facebook.com/{PAGE_ID}/posts/{objid}/"
+        assert post["from"] == {"id": PAGE_ID, "name": "Maison Lumière"}
+        assert post["status_type"] in {"added_photos", "added_video", "shared_story", "mobile_status_update"}
+        insights = {m["name"]: m["values"][0]["value"] for m in post["insights"]["data"]}
+        assert insights["post_impressions"] >= insights["post_impressions_unique"] >= 1
+        assert post["reactions"]["summary"]["total_count"] <= insights["post_impressions_unique"]
+        assert post.get("shares", {"count": 1})["count"] > 0
+
+
+def test_facebook_comment_totals_equal_the_comments_in_the_files(inbox):
+    out, _ = inbox
+    per_post = Counter(
+        PAGE_ID + "_" + rec["id"].split("_")[0] for _, rec in records(out, "facebook/comments")
+    )
+    posts = [rec for _, rec in records(out, "facebook/posts")]
+    assert sum(per_post.values()) > 0
+    for post in posts:
+        assert post["comments"]["summary"]["total_count"] == per_post.get(post["id"], 0), post["id"]
+    assert set(per_post) <= {p["id"] for p in posts}
+
+
+def test_facebook_page_replies_answer_member_comments_after_them(inbox):
+    out, _ = inbox
+    comments = {rec["id"]: rec for _, rec in records(out, "facebook/comments")}
+    replies = [c for c in comments.values() if "parent" in c]
+    assert replies
+    reply_count = Counter(c["parent"]["id"] for c in replies)
+    for comment in comments.values():
+        objid, cid = comment["id"].split("_")
+        assert comment["permalink_url"] == (
+            f"https://www.facebook.com/{PAGE_ID}/posts/{objid}/?comment_id={cid}"
+        )
+        if "parent" in comment:
+            assert comment["from"]["id"] == PAGE_ID  # the page replies, members write top-level comments
+            parent = comments[comment["parent"]["id"]]
+            assert "parent" not in parent and parent["from"]["id"] != PAGE_ID
+            assert parent["id"].split("_")[0] == objid
+            assert parse_ts(comment["created_time"]) > parse_ts(parent["created_time"])
+        else:
+            assert comment.get("from", {}).get("id") != PAGE_ID
+            assert comment["comment_count"] == reply_count.get(comment["id"], 0)
+    # comments come after their post
+    post_time = {
+        rec["id"]: parse_ts(rec["created_time"])
+        for _, rec in records(out, "facebook/posts")
+        if rec["created_time"] != "not-a-date"
+    }
+    for comment in comments.values():
+        assert parse_ts(comment["created_time"]) > post_time[PAGE_ID + "_" + comment["id"].split("_")[0]]
+
+
+def test_x_reply_and_quote_counts_equal_the_member_tweets_in_the_files(inbox):
+    out, _ = inbox
+    tweets = {rec["id"]: rec for _, rec in records(out, "x/tweets")}
+    mentions = [rec for _, rec in records(out, "x/mentions")]
+    replies_to, quotes_of = Counter(), Counter()
+    for m in mentions:
+        for ref in m.get("referenced_tweets", []):
+            if ref["type"] == "replied_to":
+                replies_to[ref["id"]] += 1
+                assert m["in_reply_to_user_id"] == X_BRAND_ID
+                assert m["conversation_id"] == tweets[ref["id"]]["conversation_id"]
+                assert parse_ts(m["created_at"]) > parse_ts(tweets[ref["id"]]["created_at"])
+            elif ref["type"] == "quoted":
+                quotes_of[ref["id"]] += 1
+        assert "@maisonlumiere" in m["text"]
+        assert m["author_id"] != X_BRAND_ID
+    originals = [t for t in tweets.values() if "referenced_tweets" not in t]
+    assert originals and sum(replies_to.values()) > 0
+    for t in originals:
+        assert t["author_id"] == X_BRAND_ID and t["conversation_id"] == t["id"]
+        assert t["public_metrics"]["reply_count"] == replies_to.get(t["id"], 0)
+        assert t["public_metrics"]["quote_count"] == quotes_of.get(t["id"], 0)
+        assert t["public_metrics"]["impression_count"] >= t["public_metrics"]["like_count"]
+
+
+def test_x_brand_replies_answer_mentions_after_them(inbox):
+    out, _ = inbox
+    mentions = {rec["id"]: rec for _, rec in records(out, "x/mentions") if "id" in rec}
+    users = {
+        u["id"]: u for _, page in pages(out, "x/mentions") for u in page.get("includes", {}).get("users", [])
+    }
+    answered = Counter()
+    brand_replies = [t for _, t in records(out, "x/tweets") if "referenced_tweets" in t]
+    assert brand_replies
+    for reply in brand_replies:
+        (ref,) = reply["referenced_tweets"]
+        assert ref["type"] == "replied_to"
+        mention = mentions[ref["id"]]
+        answered[ref["id"]] += 1
+        assert reply["author_id"] == X_BRAND_ID
+        assert reply["in_reply_to_user_id"] == mention["author_id"]
+        assert reply["conversation_id"] == mention["conversation_id"]
+        assert reply["text"].startswith("@" + users[mention["author_id"]]["username"] + " ")
+        assert parse_ts(reply["created_at"]) > parse_ts(mention["created_at"])
+    for mid, mention in mentions.items():
+        assert mention["public_metrics"]["reply_count"] == answered.get(mid, 0)
+
+
+def test_x_search_covers_the_brand_and_both_competitors(inbox):
+    out, _ = inbox
+    search = [rec for _, rec in records(out, "x/search")]
+    texts = " ".join(t["text"] for t in search)
+    for handle in ["maisonlumiere"] + [c[2] for c in COMPETITORS]:
+        assert "@" + handle in texts
+    mention_ids = {rec["id"] for _, rec in records(out, "x/mentions") if "id" in rec}
+    assert mention_ids <= {t["id"] for t in search}
+    assert all(t["author_id"] != X_BRAND_ID for t in search)
+
+
+def test_zendesk_tickets_and_metric_sets(inbox):
+    out, _ = inbox
+    tickets = [rec for _, rec in records(out, "zendesk/tickets", "tickets")]
+    metrics = {m["ticket_id"]: m for _, m in records(out, "zendesk/tickets", "metric_sets")}
+    statuses = Counter()
+    for t in tickets:
+        assert t["status"] in {"new", "open", "pending", "solved", "closed"}
+        assert t["url"].endswith(f"/tickets/{t['id']}.json")
+        assert t["via"]["channel"] in {"email", "web", "chat", "facebook", "twitter", "api"}
+        assert t["assignee_id"] is None or 9000000001 <= t["assignee_id"] <= 9000000009
+        assert t["satisfaction_rating"] in (None, {"score": "good"}, {"score": "bad"})
+        assert isinstance(t["tags"], list) and isinstance(t["requester_id"], int)
+        statuses[t["status"]] += 1
+        if t["created_at"] is None:
+            assert t["id"] not in metrics
+            continue
+        m = metrics[t["id"]]
+        reply = m["reply_time_in_minutes"]
+        if reply["calendar"] is None:
+            assert reply["business"] is None and m["replies"] == 0
+        else:
+            assert reply["calendar"] >= 1 and 0 <= reply["business"] <= reply["calendar"]
+            replied_at = parse_ts(t["created_at"]) + timedelta(minutes=reply["calendar"])
+            assert replied_at.date() <= END
+            assert m["replies"] >= 1
+        if t["status"] in ("solved", "closed"):
+            assert m["solved_at"] is not None
+        if t["satisfaction_rating"] is not None:
+            assert t["status"] in ("solved", "closed")
+        assert parse_ts(t["updated_at"]) >= parse_ts(t["created_at"])
+        assert parse_ts(t["updated_at"]).date() <= END
+    assert {"new", "open", "solved", "closed"} <= set(statuses)
+    unanswered = sum(m["reply_time_in_minutes"]["calendar"] is None for m in metrics.values())
+    assert 0 < unanswered < len(metrics) * 0.3
+
+
+def test_languages_and_topics(inbox):
+    out, _ = inbox
+    langs = Counter(t["lang"] for _, t in records(out, "x/mentions"))
+    assert langs["fr"] > langs["en"] > 0
+    text = " ".join(c["message"] for _, c in records(out, "facebook/comments")).lower()
+    for word in ("bougie", "candle", "commande", "order", "livraison"):
+        assert word in text
+    assert re.search(r"ML-\d{6}", text, re.IGNORECASE)
+    assert "{" not in text  # every placeholder filled
+
+
+# malformed records -----------------------------------------------------------------------------------------
+def malformed_counts(root: Path) -> Counter:
+    found = Counter()
+    for _, p in records(root, "facebook/posts"):
+        found["post_not_a_date"] += p["created_time"] == "not-a-date"
+    for _, c in records(root, "facebook/comments"):
+        found["comment_without_from"] += "from" not in c
+    for _, m in records(root, "x/mentions"):
+        found["mention_without_id"] += "id" not in m
+    for _, t in records(root, "zendesk/tickets", "tickets"):
+        found["ticket_null_created_at"] += t["created_at"] is None
+    return found
+
+
+def test_malformed_records_only_when_enabled(tmp_path):
+    on = generate(tmp_path / "on", end_date=END, days=14, scale=1.0, seed=5)
+    off = generate(tmp_path / "off", end_date=END, days=14, scale=1.0, seed=5, malformed=False)
+    found = malformed_counts(tmp_path / "on")
+    assert set(found) == {
+        "post_not_a_date",
+        "comment_without_from",
+        "mention_without_id",
+        "ticket_null_created_at",
+    }
+    assert all(n >= 1 for n in found.values())
+    assert sum(found.values()) == on.malformed_total == sum(on.malformed.values())
+    assert sum(malformed_counts(tmp_path / "off").values()) == 0
+    assert off.malformed_total == 0
+    # the same seed gives the same positions
+    generate(tmp_path / "again", end_date=END, days=14, scale=1.0, seed=5)
+    assert read_tree(tmp_path / "again") == read_tree(tmp_path / "on")
+
+
+def test_malformed_records_have_no_dependants(inbox):
+    out, _ = inbox
+    bad_posts = {p["id"] for _, p in records(out, "facebook/posts") if p["created_time"] == "not-a-date"}
+    assert bad_posts
+    comment_posts = {PAGE_ID + "_" + c["id"].split("_")[0] for _, c in records(out, "facebook/comments")}
+    assert not bad_posts & comment_posts
+    no_from = {c["id"] for _, c in records(out, "facebook/comments") if "from" not in c}
+    assert no_from
+    assert not {c["parent"]["id"] for _, c in records(out, "facebook/comments") if "parent" in c} & no_from
+
+
+# volumes and rhythm ----------------------------------------------------------------------------------------
+def test_half_year_volumes_are_in_the_target_ranges(half_year):
+    _out, s = half_year
+    per_day = {k: v / 182 for k, v in s.details.items()}
+    assert 1.0 <= per_day["facebook_posts"] <= 2.2
+    assert 2.0 <= per_day["x_brand_originals"] <= 4.0
+    member_messages = (s.details["facebook_member_comments"] + s.details["x_member_mentions"]) / 182
+    assert 30 <= member_messages <= 50
+    assert 10 <= per_day["zendesk_tickets"] <= 20
+    assert 2 * 26 <= s.counts["blog/rss"] <= 3 * 26 + 8
+    answered = (s.details["facebook_page_replies"] + s.details["x_brand_replies"]) / (
+        s.details["facebook_member_comments"] + s.details["x_member_mentions"]
+    )
+    assert 0.72 <= answered <= 0.9  # 10-20 % never answered, a few more not yet at the snapshot
+
+
+def test_weekday_seasonality_is_visible(half_year):
+    out, _ = half_year
+    by_weekday: dict[str, Counter] = {}
+    for name, entity, key in [
+        ("contents", "facebook/posts", "data"),
+        ("contents", "x/tweets", "data"),
+        ("messages", "x/mentions", "data"),
+        ("tickets", "zendesk/tickets", "tickets"),
+    ]:
+        counter = by_weekday.setdefault(name, Counter())
+        for day, page in pages(out, entity):
+            items = page.get(key, [])
+            if entity == "x/tweets":
+                items = [t for t in items if "referenced_tweets" not in t]
+            counter[day.weekday()] += len(items)
+    for name, counter in by_weekday.items():
+        midweek = (counter[1] + counter[2] + counter[3]) / 3
+        weekend = (counter[5] + counter[6]) / 2
+        assert midweek > 1.2 * weekend, (name, counter)
+
+
+def test_hourly_rhythm_peaks_in_business_hours(half_year):
+    out, _ = half_year
+    hours = Counter(
+        parse_ts(t["created_at"]).hour
+        for _, t in records(out, "zendesk/tickets", "tickets")
+        if t["created_at"]
+    )
+    assert sum(hours[h] for h in range(8, 17)) > 3 * sum(hours[h] for h in range(6)) * 9 / 6
+
+
+def test_engagement_is_heavy_tailed(half_year):
+    out, _ = half_year
+    reach = sorted(
+        next(m["values"][0]["value"] for m in p["insights"]["data"] if m["name"] == "post_impressions_unique")
+        for _, p in records(out, "facebook/posts")
+    )
+    median = reach[len(reach) // 2]
+    assert reach[-1] > 8 * median  # a few viral posts
+    assert reach[0] >= 1
+
+
+def test_scale_multiplies_volumes(tmp_path):
+    small = generate(tmp_path / "s", end_date=END, days=91, scale=1.0, seed=9)
+    large = generate(tmp_path / "l", end_date=END, days=91, scale=4.0, seed=9)
+    # Poisson counts: close to x4; interactions also depend on a few viral posts (heavy tail), so looser.
+    for entity in ("facebook/posts", "x/tweets", "x/mentions", "x/search", "zendesk/tickets"):
+        assert 3.4 <= large.counts[entity] / small.counts[entity] <= 4.6, entity
+    assert 3.0 <= large.interactions / small.interactions <= 5.0
+
+
+@pytest.mark.skipif(not os.environ.get("ANIMATEUR_SLOW_TESTS"), reason="set ANIMATEUR_SLOW_TESTS=1 (~20 s)")
+def test_scale_100_gives_over_a_million_interactions_quickly(tmp_path):
+    import resource
+    import time
+
+    started = time.perf_counter()
+    s = generate(tmp_path, end_date=END, days=182, scale=100, seed=42)
+    assert time.perf_counter() - started < 60
+    assert s.interactions > 1_000_000
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 4 * 1024 * 1024  # KiB on Linux
+
+
+# ---------------------------------------------------------------------------------------------- API and CLI
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 6, 1), date(2026, 5, 31)),  # Monday -> yesterday
+        (date(2026, 5, 31), date(2026, 5, 24)),  # Sunday -> the Sunday before (strictly before today)
+        (date(2026, 6, 3), date(2026, 5, 31)),  # Wednesday
+        (date(2026, 6, 6), date(2026, 5, 31)),  # Saturday
+    ],
+)
+def test_default_end_date_is_the_last_sunday_strictly_before_today(today, expected):
+    assert default_end_date(today) == expected
+    assert default_end_date().weekday() == 6
+
+
+def test_cli(tmp_path, capsys):
+    assert (
+        main(
+            [
+                "--out",
+                str(tmp_path),
+                "--days",
+                "7",
+                "--scale",
+                "0.2",
+                "--seed",
+                "3",
+                "--end-date",
+                "2026-05-31",
+                "--no-malformed",
+            ]
+        )
+        == 0
+    )
+    assert "Wrote 49 files" in capsys.readouterr().out
+    assert max(p.name for p in (tmp_path / "zendesk/tickets").iterdir()) == "2026-05-31.json"
+    assert sum(malformed_counts(tmp_path).values()) == 0
+
+
+def test_invalid_arguments():
+    with pytest.raises(ValueError):
+        generate(Path("/nonexistent"), end_date=END, days=0)
+    with pytest.raises(ValueError):
+        generate(Path("/nonexistent"), end_date=END, scale=0)
