@@ -3,6 +3,7 @@
     animateur demo generate [--days N --scale S --seed K --end-date D]   write the demo inbox
     animateur build [--from D --to D]      materialize every asset (real Dagster run, recorded in DAGSTER_HOME)
     animateur serve start|stop|status      Dagster UI (:3000) and Streamlit (:8501) in the background
+    animateur sql "select ..." [--warehouse]   query the published copy (or the warehouse), read-only
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
     run of ``refresh_warehouse``."""
     import dagster as dg
 
-    from pipelines.defs.automation import partition_range_tags
     from pipelines.definitions import defs
+    from pipelines.defs.automation import partition_range_tags
 
     if first_day is None or last_day is None:
         inbox_first, inbox_last = inbox_date_range(settings.feeds_dir())
@@ -80,7 +81,8 @@ def _run_dir() -> Path:
 
 SERVICES = {
     "dagster": {
-        "cmd": lambda port: [str(Path(sys.executable).parent / "dagster"), "dev", "-m", "pipelines.definitions",
+        "cmd": lambda port: [str(Path(sys.executable).parent / "dagster"), "dev",
+                             "-w", str(settings.REPO_ROOT / "data" / "dagster" / "workspace.yaml"),
                              "--host", "127.0.0.1", "--port", str(port)],
         "port": 3000,
         "health": "/server_info",
@@ -103,15 +105,12 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _reset_signals() -> None:
-    # A server started from a background shell inherits ignored SIGINT/SIGTERM; restore the defaults so that
-    # `animateur serve stop` (and Ctrl-C) can end it. New session: stop kills the whole process group.
+def serve_start(timeout: float = 180.0) -> None:
+    # A server started from a background shell inherits ignored SIGINT/SIGTERM (and `dagster dev` then cannot
+    # be stopped): children inherit these defaults instead. Each server gets its own session, so that
+    # `animateur serve stop` ends the whole process group (dagster dev's webserver and daemon included).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.setsid()
-
-
-def serve_start(timeout: float = 180.0) -> None:
     for name, svc in SERVICES.items():
         url = f"http://127.0.0.1:{svc['port']}{svc['health']}"
         if _answers(url):
@@ -119,7 +118,7 @@ def serve_start(timeout: float = 180.0) -> None:
             continue
         log = (_run_dir() / f"{name}.log").open("ab")
         proc = subprocess.Popen(svc["cmd"](svc["port"]), stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=settings.REPO_ROOT, preexec_fn=_reset_signals)
+                                stdin=subprocess.DEVNULL, cwd=settings.REPO_ROOT, start_new_session=True)
         (_run_dir() / f"{name}.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     for name, svc in SERVICES.items():
@@ -155,6 +154,18 @@ def serve_status() -> None:
         print(f"{name:9} {'up' if up else 'down'}  http://localhost:{svc['port']}")
 
 
+def sql(query: str, *, warehouse: bool = False, max_rows: int = 200) -> None:
+    """Run one read-only query and print the result as a table."""
+    import duckdb
+
+    path = settings.warehouse_path() if warehouse else settings.published_path()
+    if not path.exists():
+        raise SystemExit(f"{path} does not exist yet: run `make demo` (or `animateur build`)")
+    with duckdb.connect(str(path), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.sql(query).show(max_rows=max_rows, max_width=200)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="animateur", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -168,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--select", help="Dagster asset selection, e.g. 'group:ingestion' (default: every asset)")
     s = sub.add_parser("serve", help="Dagster UI and Streamlit in the background")
     s.add_argument("action", choices=["start", "stop", "status"])
+    q = sub.add_parser("sql", help="run a read-only SQL query on the published copy")
+    q.add_argument("query")
+    q.add_argument("--warehouse", action="store_true", help="query the pipeline's warehouse instead "
+                   "(read-only; fails while a build holds the write lock)")
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -176,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         return generate_main(args.rest) or 0
     if args.command == "build":
         return 0 if build(args.first_day, args.last_day, args.select) else 1
+    if args.command == "sql":
+        sql(args.query, warehouse=args.warehouse)
+        return 0
     {"start": serve_start, "stop": serve_stop, "status": serve_status}[args.action]()
     return 0
 

@@ -37,7 +37,7 @@ class BuiltWarehouse:
         return subprocess.run(
             [sys.executable, "-m", "pipelines.cli", "build", "--from", self.first_day.isoformat(),
              "--to", self.last_day.isoformat()],
-            cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, timeout=timeout,
+            cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False,
         )
 
 

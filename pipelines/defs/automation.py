@@ -4,15 +4,12 @@ from datetime import timedelta
 
 import dagster as dg
 
-from pipelines.defs.partitions import DAILY_PARTITIONS
-
 # Files re-delivered for recent days (late comments, updated counters) are re-parsed on each run.
 LOOKBACK_DAYS = 14
 
 refresh_warehouse = dg.define_asset_job(
     "refresh_warehouse",
     selection=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
-    partitions_def=DAILY_PARTITIONS,
     description="Ingest a range of days, rebuild the dbt models and their checks, and publish the copy.",
 )
 

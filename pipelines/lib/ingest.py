@@ -248,7 +248,7 @@ def _prepare_latest_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: 
         for load_id, content in con.execute("select load_id, content from _pages").fetchall():
             try:
                 converted.append((load_id, converter(content), None))
-            except Exception as exc:  # a page we cannot read is quarantined whole, with the reason
+            except (ValueError, TypeError) as exc:  # a page we cannot read is quarantined whole, with the reason
                 converted.append((load_id, None, f"page is not a readable {feed.content_format} document: {exc}"))
         if converted:
             con.executemany("update _pages set json_content = ?, page_error = ? where load_id = ?",

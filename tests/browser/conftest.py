@@ -19,8 +19,6 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:  # the editable install may predate the dashboards package
-    sys.path.insert(0, str(REPO_ROOT))
 
 CHROMIUM = os.environ.get("ANIMATEUR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

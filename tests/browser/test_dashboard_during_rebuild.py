@@ -27,23 +27,25 @@ def test_open_dashboard_and_pipeline_rebuild_do_not_block_each_other(
     published_before = built_warehouse.published_path.stat().st_ino
 
     # The full pipeline, as `animateur build` runs it, while the page keeps reading the published copy.
-    build = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "build", "--from", built_warehouse.first_day.isoformat(),
-         "--to", built_warehouse.last_day.isoformat()],
-        cwd=REPO_ROOT, env=built_warehouse.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    reloads = 0
-    try:
-        while build.poll() is None:
-            page.reload()
-            page.wait_for_selector('[data-testid="stMetricValue"]', timeout=UI_TIMEOUT_MS)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            reloads += 1
-            time.sleep(0.5)
-        output = build.stdout.read()
-    finally:
-        if build.poll() is None:
-            build.kill()
+    log_path = tmp_path / "build.log"
+    with log_path.open("w") as log:
+        build = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "build", "--from", built_warehouse.first_day.isoformat(),
+             "--to", built_warehouse.last_day.isoformat()],
+            cwd=REPO_ROOT, env=built_warehouse.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        reloads = 0
+        try:
+            while build.poll() is None:
+                page.reload()
+                page.wait_for_selector('[data-testid="stMetricValue"]', timeout=UI_TIMEOUT_MS)
+                assert page.locator('[data-testid="stException"]').count() == 0
+                reloads += 1
+                time.sleep(1)
+        finally:
+            if build.poll() is None:
+                build.kill()
+    output = log_path.read_text()
     assert build.returncode == 0, output[-6000:]
     assert reloads >= 3, "the page should have been used while the pipeline ran"
     assert built_warehouse.published_path.stat().st_ino != published_before, "the copy was not republished"

@@ -149,6 +149,8 @@ def test_weekly_page(streamlit_server, built_warehouse, chromium_browser, tmp_pa
         assert page.title() == "Animateur"
         assert page.query_selector('[data-testid="stDialog"]') is None  # e.g. no "Page not found"
 
+        page.screenshot(path=str(tmp_path / "weekly.png"), full_page=True)
+
         # help tooltips carry the formula and its denominator
         page.locator('[data-testid="stMetric"]', has_text="Engagement rate by reach").locator(
             '[data-testid="stTooltipHoverTarget"]'
@@ -156,8 +158,7 @@ def test_weekly_page(streamlit_server, built_warehouse, chromium_browser, tmp_pa
         tooltip = page.wait_for_selector('[data-testid="stTooltipContent"]', timeout=UI_TIMEOUT_MS)
         assert "sum of reach" in tooltip.inner_text() and "Denominator" in tooltip.inner_text()
         page.mouse.move(0, 0)
-
-        page.screenshot(path=str(tmp_path / "weekly.png"), full_page=True)
+        page.wait_for_selector('[data-testid="stTooltipContent"]', state="detached", timeout=UI_TIMEOUT_MS)
 
         # the channel selector switches the cards to that channel
         first_channel = channel_names[0]

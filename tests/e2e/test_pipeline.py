@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 
 import duckdb
@@ -117,7 +118,7 @@ def test_malformed_demo_records_end_in_quarantine_with_their_reason(built_wareho
     assert rows, f"no quarantined {source}.{table} record with reason {reason!r}"
     for source_file, record_index, payload in rows:
         # The quarantine row points at the exact record of the exact file, and keeps it whole.
-        page = json.loads(open(source_file).read())
+        page = json.loads(Path(source_file).read_text())
         records = page["data"] if "data" in page else page["tickets"]
         assert json.loads(payload) == records[record_index - 1]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,8 +15,6 @@ import duckdb
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:  # the editable install may predate the dashboards package
-    sys.path.insert(0, str(REPO_ROOT))
 
 from dashboards import data
 from dashboards.formatting import (

@@ -8,8 +8,10 @@ import os
 
 import dagster as dg
 import pandas as pd
+from dagster_dbt import get_asset_key_for_model
 
 from pipelines.defs.resources import WAREHOUSE_POOL, Warehouse
+from pipelines.defs.transformation.dbt_models import dbt_models
 
 KPI_WEEKLY_EXPECTATIONS_CHECK = "kpi_weekly_expectations"
 KPI_CHANNELS = ["facebook", "x", "blog", "zendesk", "all"]
@@ -55,7 +57,7 @@ def validate_kpi_weekly(frame: pd.DataFrame):
 
 
 @dg.asset_check(
-    asset=dg.AssetKey(["kpi_weekly"]),
+    asset=get_asset_key_for_model([dbt_models], "kpi_weekly"),
     name=KPI_WEEKLY_EXPECTATIONS_CHECK,
     blocking=True,
     pool=WAREHOUSE_POOL,

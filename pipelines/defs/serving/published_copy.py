@@ -3,12 +3,18 @@
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
 from pipelines import settings
 from pipelines.defs.resources import WAREHOUSE_POOL, Warehouse
+from pipelines.defs.transformation.dbt_models import dbt_models
 from pipelines.lib.publish import PUBLISHED_TABLES, publish
 
-PUBLISHED_MARTS = [dg.AssetKey(r.split(".")[-1]) for r in PUBLISHED_TABLES.values() if r.startswith("marts.")]
+PUBLISHED_MARTS = [
+    get_asset_key_for_model([dbt_models], relation.split(".")[-1])
+    for relation in PUBLISHED_TABLES.values()
+    if relation.startswith("marts.")
+]
 
 
 @dg.asset(

@@ -1,12 +1,13 @@
 """dbt models as Dagster assets; dbt data tests become asset checks, dbt unit tests run in the same build."""
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from pipelines.defs.resources import WAREHOUSE_POOL
+from pipelines.defs.resources import WAREHOUSE_POOL, Warehouse
 from pipelines.defs.transformation.project import dbt_project, ensure_manifest
 
 LAYER_GROUPS = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
@@ -29,5 +30,7 @@ class LayeredTranslator(DagsterDbtTranslator):
     pool=WAREHOUSE_POOL,
     name="dbt_models",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    # The dbt profile reads ANIMATEUR_WAREHOUSE: make dbt write exactly where the Warehouse resource points.
+    os.environ["ANIMATEUR_WAREHOUSE"] = warehouse.path
     yield from dbt.cli(["build"], context=context).stream()
