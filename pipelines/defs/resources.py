@@ -11,6 +11,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 
 from pipelines import settings
+from pipelines.defs.ingestion.registry import api_resources
 from pipelines.defs.transformation.project import dbt_project
 from pipelines.lib.ingest import connect
 
@@ -57,5 +58,7 @@ def resources() -> dg.Definitions:
             "inbox": FeedsInbox(path=str(settings.feeds_dir())),
             # the dbt installed beside this Python, whether or not the virtualenv is activated
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+            # platform connectors (idle without their credentials, see .env.example)
+            **api_resources(),
         }
     )

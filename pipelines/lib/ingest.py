@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -25,11 +26,13 @@ RAW_DDL = """
 create schema if not exists raw;
 create sequence if not exists raw.landing_seq;
 create table if not exists raw.pages (
-    load_id varchar primary key,        -- hash of source, feed, partition and content
+    load_id varchar primary key,        -- this page: hash of its batch, position and content
+    batch_id varchar not null,          -- the pages fetched together for a partition (a file is a batch of one)
+    page_number integer not null,       -- position in the batch's pagination, from 1
     source varchar not null,
     feed varchar not null,
     partition_date date not null,
-    source_file varchar not null,
+    source_file varchar not null,       -- the file, or the URL the page was fetched from
     file_sha256 varchar not null,
     content_format varchar not null,    -- 'json' or 'rss'
     content varchar not null,           -- the file exactly as received
@@ -108,6 +111,10 @@ class FeedSpec:
     extension: str = "json"
     content_format: str = "json"
     description: str = ""
+    # Platform API, when the source has a connector: the resource key of its ApiSource, and
+    # fetch(api, client, day) -> the pages of that day (pipelines/lib/connectors.py).
+    api_resource: str | None = None
+    fetch: Callable[[Any, Any, date], Iterable[Any]] | None = None
 
     def file_for(self, inbox: Path, day: date) -> Path:
         return inbox / self.source / self.feed / f"{day.isoformat()}.{self.extension}"
@@ -168,6 +175,8 @@ PAGE_CONVERTERS: dict[str, Callable[[str], str]] = {"json": lambda text: text, "
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("set TimeZone = 'UTC'")
+    # Never let a missing table resolve to a Python variable of the same name (DuckDB replacement scans).
+    con.execute("set python_enable_replacements = false")
     return con
 
 
@@ -193,6 +202,29 @@ def load_id_for(source: str, feed: str, day: date, sha: str) -> str:
     return hashlib.sha256(f"{source}/{feed}/{day.isoformat()}/{sha}".encode()).hexdigest()[:24]
 
 
+def land_api_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, day: date, pages: Iterable) -> int:
+    """Land the pages of one fetch (``ApiPage``: url, text, number) as one batch for ``day``. A fetch that
+    returned exactly the same pages as one already landed is not landed again. Returns pages landed."""
+    pages = list(pages)
+    if not pages:
+        return 0
+    ensure_raw_schema(con)
+    shas = [hashlib.sha256(p.text.encode()).hexdigest() for p in pages]
+    batch_id = load_id_for(feed.source, feed.feed, day, "+".join(shas))
+    if con.execute("select count(*) from raw.pages where batch_id = ?", [batch_id]).fetchone()[0]:
+        return 0
+    con.executemany(
+        """
+        insert into raw.pages (load_id, batch_id, page_number, source, feed, partition_date, source_file,
+                               file_sha256, content_format, content, loaded_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+        """,
+        [(f"{batch_id}-{p.number}", batch_id, p.number, feed.source, feed.feed, day, p.url, sha,
+          feed.content_format, p.text) for p, sha in zip(pages, shas, strict=True)],
+    )
+    return len(pages)
+
+
 def land_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, files: Iterable[tuple[date, Path]]) -> int:
     """Insert the files not landed yet into raw.pages, in one statement. Returns how many were new."""
     rows = []
@@ -212,9 +244,9 @@ def land_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, files: Iterable[t
     # read_text reads every new file in one scan; landing time is shared by the whole batch.
     con.execute(
         """
-        insert into raw.pages (load_id, source, feed, partition_date, source_file, file_sha256, content_format,
-                               content, loaded_at)
-        select c.load_id, ?, ?, c.partition_date, c.source_file, c.file_sha256, ?, t.content, now()
+        insert into raw.pages (load_id, batch_id, page_number, source, feed, partition_date, source_file,
+                               file_sha256, content_format, content, loaded_at)
+        select c.load_id, c.load_id, 1, ?, ?, c.partition_date, c.source_file, c.file_sha256, ?, t.content, now()
         from read_text(?) as t
         join _candidate_files as c on c.source_file = t.filename
         """,
@@ -224,14 +256,15 @@ def land_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, files: Iterable[t
 
 
 def _prepare_latest_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: list[date]) -> None:
-    """Temp table ``_pages``: the latest landed page of each partition, converted to JSON when valid."""
+    """Temp table ``_pages``: the pages of the latest landed batch of each partition, converted to JSON."""
     con.execute(
         """
         create or replace temp table _pages as
-        select load_id, partition_date, source_file, content_format, content, loaded_at
+        select load_id, batch_id, page_number, partition_date, source_file, content_format, content, loaded_at
         from raw.pages
         where source = ? and feed = ? and partition_date in (select unnest(?::date[]))
-        qualify row_number() over (partition by partition_date order by landing_seq desc) = 1
+        qualify max(landing_seq) over (partition by partition_date, batch_id)
+              = max(landing_seq) over (partition by partition_date)
         """,
         [feed.source, feed.feed, days],
     )
@@ -275,7 +308,7 @@ def _reason_sql(table: TableSpec) -> str:
             )
     parts.append(
         f"case when _dup_rank > 1 then 'duplicate {table.natural_key} ' || {table.natural_key}::varchar || "
-        "' (already loaded from record ' || _first_index::varchar || ' of this page)' end"
+        "' (already loaded from record ' || _first_index::varchar || ' of page ' || _first_page::varchar || ')' end"
     )
     return "concat_ws('; ', " + ", ".join(parts) + ")"
 
@@ -305,28 +338,33 @@ def parse_table(con: duckdb.DuckDBPyConnection, feed: FeedSpec, table: TableSpec
         create or replace temp table _parsed as
         with {lookup_cte}
         arrays as (
-            select load_id, partition_date, source_file, loaded_at,
+            select load_id, batch_id, page_number, partition_date, source_file, loaded_at,
                    json_extract(json_content, '{table.records_path}') as records
             from _pages where page_error is null
         ),
         records as (
-            select load_id, partition_date, source_file, loaded_at,
+            select load_id, batch_id, page_number, partition_date, source_file, loaded_at,
                    unnest(records) as payload, generate_subscripts(records, 1) as record_index
             from arrays
         ),
         typed as (
             select
             {col_exprs},
-            r.payload, r.load_id, r.source_file, r.record_index, r.partition_date, r.loaded_at
+            r.payload, r.load_id, r.batch_id, r.page_number, r.source_file, r.record_index, r.partition_date,
+            r.loaded_at
             from records as r
             {lookup_join}
         ),
         ranked as (
             select *,
-                   -- a record without its key is already quarantined for that; do not call it a duplicate too
+                   -- the same record twice in one fetch (a page delivered twice, overlapping pages): keep the
+                   -- first; a record without its key is already quarantined for that, not as a duplicate
                    case when {table.natural_key} is null then 1 else row_number() over (
-                       partition by load_id, {table.natural_key} order by record_index) end as _dup_rank,
-                   min(record_index) over (partition by load_id, {table.natural_key}) as _first_index
+                       partition by batch_id, {table.natural_key} order by page_number, record_index) end as _dup_rank,
+                   first_value(record_index) over (partition by batch_id, {table.natural_key}
+                                                   order by page_number, record_index) as _first_index,
+                   first_value(page_number) over (partition by batch_id, {table.natural_key}
+                                                  order by page_number, record_index) as _first_page
             from typed
         )
         select *, {_reason_sql(table)} as _reason from ranked

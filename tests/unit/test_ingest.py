@@ -178,7 +178,7 @@ def test_bad_records_are_quarantined_and_good_ones_loaded(con, tmp_path):
     reasons = dict(con.execute("select record_index, reason from raw.quarantine").fetchall())
     assert reasons[2] == 'invalid or missing created_time: "not-a-date"'
     assert reasons[3] == "invalid or missing id: absent"
-    assert reasons[4] == "duplicate post_id 1_1 (already loaded from record 1 of this page)"
+    assert reasons[4] == "duplicate post_id 1_1 (already loaded from record 1 of page 1)"
     assert_balanced(con, FB_POSTS, [DAY])
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.ingestion.assets import ALL_FEEDS
+from pipelines.defs.ingestion.registry import ALL_FEEDS
 from pipelines.defs.resources import WAREHOUSE_POOL, Warehouse
 
 

@@ -1,6 +1,7 @@
 """X (API v2): the brand's own timeline, its mentions, and the listening search, all in the v2 envelope
 (``data`` + ``includes.users`` + ``meta``)."""
 
+from pipelines.defs.ingestion.x.api import RESOURCE_KEY, fetch_mentions, fetch_search, fetch_tweets
 from pipelines.lib.ingest import Column, FeedSpec, Lookup, TableSpec
 from pipelines.lib.sql_fragments import bigint, referenced_tweet, text, timestamp
 
@@ -42,10 +43,12 @@ def tweet_table(name: str, description: str) -> TableSpec:
 
 
 FEEDS = (
-    FeedSpec(source="x", feed="tweets", description="Brand timeline",
+    FeedSpec(source="x", feed="tweets", description="Brand timeline", api_resource=RESOURCE_KEY, fetch=fetch_tweets,
              tables=(tweet_table("tweets", "The brand's own posts and replies (GET /2/users/:id/tweets)."),)),
-    FeedSpec(source="x", feed="mentions", description="Mentions of the brand",
+    FeedSpec(source="x", feed="mentions", description="Mentions of the brand", api_resource=RESOURCE_KEY,
+             fetch=fetch_mentions,
              tables=(tweet_table("mentions", "Posts mentioning the brand (GET /2/users/:id/mentions)."),)),
-    FeedSpec(source="x", feed="search", description="Listening search",
+    FeedSpec(source="x", feed="search", description="Listening search", api_resource=RESOURCE_KEY,
+             fetch=fetch_search,
              tables=(tweet_table("search", "Listening query results (GET /2/tweets/search/recent)."),)),
 )
