@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.formatting import ALL_CHANNELS_ID
+from pipelines import settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,13 +40,8 @@ class PublishedDataMissing(RuntimeError):
 
 
 def published_path() -> Path:
-    """Path of the published DuckDB copy (env ``ANIMATEUR_PUBLISHED``, see module doc)."""
-    explicit = os.environ.get("ANIMATEUR_PUBLISHED")
-    if explicit:
-        return Path(explicit).expanduser()
-    data_dir = os.environ.get("ANIMATEUR_DATA_DIR")
-    base = Path(data_dir).expanduser() if data_dir else REPO_ROOT / "data"
-    return base / "published" / "animateur.duckdb"
+    """Path of the published DuckDB copy: the pipeline's own setting (``ANIMATEUR_PUBLISHED``, see .env.example)."""
+    return settings.published_path()
 
 
 def published_version(path: Path | str | None = None) -> FileVersion | None:

@@ -56,6 +56,8 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
         print(f"selected {len(asset_keys)} assets: {select}", flush=True)
     result = job.execute_in_process(
         instance=instance,
+        # INFO on the console (DEBUG, with every dbt line, stays in the run's logs in the Dagster UI)
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         asset_selection=asset_keys,
         tags=partition_range_tags(first_day.isoformat(), last_day.isoformat()),
         raise_on_error=False,

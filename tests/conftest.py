@@ -3,6 +3,7 @@ publication) once per session on demo data generated with a fixed seed, in a tem
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ import pytest
 from pipelines.settings import environment_for
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = REPO_ROOT.parent / "shared" / "samples"
+# Real API payloads, read where the workplace lays them (beside the checkout), never copied into the repo.
+SAMPLES = Path(os.environ.get("ANIMATEUR_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))
 
 # Eight full ISO weeks ending on a Sunday: the fixture's data covers 2026-05-04 .. 2026-06-28.
 DEMO_END = date(2026, 6, 28)

@@ -73,8 +73,12 @@ def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
             fetched = fetch_from_api(context, con, feed, days)
             result = ingest_feed(con, feed, Path(inbox.path), days)
             balances = {t.name: reconcile(con, feed, t, days) for t in feed.tables}
+        feed_folder = Path(inbox.path) / feed.source / feed.feed
         if result.missing_days:
-            context.log.warning(
+            # A missing day in a feed's inbox folder is worth a warning; a feed without any folder (served by
+            # its API, or not used) is not.
+            log = context.log.warning if feed_folder.is_dir() else context.log.info
+            log(
                 f"{feed.source}/{feed.feed}: no file for {len(result.missing_days)} of {len(days)} days "
                 f"(first: {result.missing_days[0]}) in {inbox.path}"
             )
