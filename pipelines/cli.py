@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -21,16 +20,14 @@ from datetime import date
 from pathlib import Path
 
 from pipelines import settings
-
-DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.[a-z]+$")
-
+from pipelines.lib.inbox import inbox_files
 
 def inbox_date_range(feeds_dir: Path) -> tuple[date, date]:
     """First and last day for which the inbox holds a daily file."""
-    days = sorted({m.group(1) for p in feeds_dir.glob("*/*/*") if (m := DAY_FILE.match(p.name))})
-    if not days:
+    files = inbox_files(feeds_dir)
+    if not files:
         raise SystemExit(f"no daily files under {feeds_dir}: run `animateur demo generate` first")
-    return date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    return files[0].day, files[-1].day
 
 
 def build(first_day: date | None = None, last_day: date | None = None, select: str | None = None) -> bool:

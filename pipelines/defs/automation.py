@@ -4,6 +4,9 @@ from datetime import timedelta
 
 import dagster as dg
 
+from pipelines import settings
+from pipelines.lib.inbox import inbox_files
+
 # Files re-delivered for recent days (late comments, updated counters) are re-parsed on each run.
 LOOKBACK_DAYS = 14
 
@@ -28,3 +31,24 @@ def weekly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
         run_key=f"weekly-{last_day.isoformat()}",
         tags=partition_range_tags(first_day.isoformat(), last_day.isoformat()),
     )
+
+
+@dg.sensor(job=refresh_warehouse, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_files_dropped(context: dg.SensorEvaluationContext):
+    """Files dropped into the inbox (an export, a re-delivered day) are landed, modelled and published.
+
+    The cursor is the newest modification time seen. On its first evaluation the sensor only records where the
+    inbox stands: files already there are built by `animateur build` (as `make demo` does), not twice."""
+    feeds_dir = settings.feeds_dir()
+    if context.cursor is None:
+        newest = max((f.mtime_ns for f in inbox_files(feeds_dir)), default=0)
+        context.update_cursor(str(newest))
+        return dg.SkipReason(f"watching {feeds_dir} for files newer than the ones already there")
+    dropped = inbox_files(feeds_dir, newer_than_ns=int(context.cursor))
+    if not dropped:
+        return dg.SkipReason(f"no new file in {feeds_dir}")
+    newest = max(f.mtime_ns for f in dropped)
+    context.update_cursor(str(newest))
+    first_day, last_day = dropped[0].day.isoformat(), dropped[-1].day.isoformat()
+    context.log.info(f"{len(dropped)} new or changed file(s) for {first_day}..{last_day}")
+    return dg.RunRequest(run_key=f"inbox-{newest}", tags=partition_range_tags(first_day, last_day))
