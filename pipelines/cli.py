@@ -22,6 +22,7 @@ from pathlib import Path
 from pipelines import settings
 from pipelines.lib.inbox import inbox_files
 
+
 def inbox_date_range(feeds_dir: Path) -> tuple[date, date]:
     """First and last day for which the inbox holds a daily file."""
     files = inbox_files(feeds_dir)

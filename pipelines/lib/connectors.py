@@ -6,6 +6,7 @@ exactly like export files: same typed tables, same quarantine, same reconciliati
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -52,3 +53,9 @@ def iso_z(moment: datetime) -> str:
 def fetch_all(pages: Iterable[ApiPage]) -> list[ApiPage]:
     """Drain a paginator (pages are landed together, as one batch)."""
     return list(pages)
+
+
+def env_vars(*names: str) -> dict[str, dg.EnvVar | None]:
+    """Secrets and settings of a connector, from the environment only (``dg.EnvVar``, resolved at run time, so
+    their values never enter the code location); None where unset, which leaves the connector idle."""
+    return {name: dg.EnvVar(name) if os.environ.get(name) else None for name in names}

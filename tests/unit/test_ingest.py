@@ -17,10 +17,10 @@ from pipelines.defs.ingestion.x.feeds import FEEDS as X_FEEDS
 from pipelines.defs.ingestion.zendesk.feeds import FEEDS as ZENDESK_FEEDS
 from pipelines.lib.ingest import connect, ingest_feed, reconcile
 
-FB_POSTS, FB_COMMENTS = FACEBOOK_FEEDS
+FB_POSTS, FB_COMMENTS, *_ = FACEBOOK_FEEDS
 X_TWEETS, X_MENTIONS, X_SEARCH = X_FEEDS
 (BLOG_RSS,) = BLOG_FEEDS
-(ZENDESK_TICKETS,) = ZENDESK_FEEDS
+ZENDESK_TICKETS, *_ = ZENDESK_FEEDS
 DAY = date(2026, 6, 1)
 
 

@@ -4,11 +4,17 @@ one entry in ``SOURCES``."""
 import importlib
 
 from pipelines.defs.ingestion.blog import feeds as blog
+from pipelines.defs.ingestion.discourse import feeds as discourse
 from pipelines.defs.ingestion.facebook import feeds as facebook
+from pipelines.defs.ingestion.instagram import feeds as instagram
+from pipelines.defs.ingestion.mastodon import feeds as mastodon
+from pipelines.defs.ingestion.mattermost import feeds as mattermost
+from pipelines.defs.ingestion.slack import feeds as slack
 from pipelines.defs.ingestion.x import feeds as x
+from pipelines.defs.ingestion.youtube import feeds as youtube
 from pipelines.defs.ingestion.zendesk import feeds as zendesk
 
-SOURCES = (facebook, x, blog, zendesk)
+SOURCES = (facebook, instagram, x, youtube, mastodon, blog, zendesk, slack, discourse, mattermost)
 ALL_FEEDS = tuple(feed for source in SOURCES for feed in source.FEEDS)
 
 

@@ -22,7 +22,9 @@ x_tweets as (
 
 zendesk_tickets as (
 
+    -- a deleted ticket (the incremental export still lists it) is not a conversation left unanswered
     select * from {{ ref('stg_zendesk__tickets') }}
+    where ticket_status is distinct from 'deleted'
 
 ),
 

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
-import dagster as dg
-
-from pipelines.lib.connectors import ApiSource, day_window, iso_z
+from pipelines.lib.connectors import ApiSource, day_window, env_vars, iso_z
 from pipelines.lib.http import ApiClient, ApiPage, paginate_token, x_next_token
 
 RESOURCE_KEY = "x_api"
@@ -59,7 +56,6 @@ def fetch_search(api: XApi, client: ApiClient, day: date) -> list[ApiPage]:
 
 def api_resources() -> dict[str, XApi]:
     """Credentials from the environment only; without them the connector stays idle."""
-    env = {name: dg.EnvVar(name) if os.environ.get(name) else None
-           for name in ("X_BEARER_TOKEN", "X_USER_ID", "X_SEARCH_QUERY")}
+    env = env_vars("X_BEARER_TOKEN", "X_USER_ID", "X_SEARCH_QUERY")
     return {RESOURCE_KEY: XApi(bearer_token=env["X_BEARER_TOKEN"], user_id=env["X_USER_ID"],
                                search_query=env["X_SEARCH_QUERY"])}

@@ -1,6 +1,7 @@
 """Zendesk Support: the incremental ticket export with ``include=metric_sets`` (tickets and their metrics
-side by side in one page)."""
+side by side in one page), from inbox files or the API (``api.py``), and the satisfaction ratings (API)."""
 
+from pipelines.defs.ingestion.zendesk.api import RESOURCE_KEY, fetch_satisfaction_ratings, fetch_tickets
 from pipelines.lib.ingest import Column, FeedSpec, TableSpec
 from pipelines.lib.sql_fragments import bigint, text, text_list, timestamp
 
@@ -8,7 +9,7 @@ TICKETS = TableSpec(
     name="tickets",
     records_path="$.tickets[*]",
     natural_key="ticket_id",
-    description="Helpdesk tickets (GET /api/v2/incremental/tickets.json).",
+    description="Helpdesk tickets (incremental export GET /api/v2/incremental/tickets[/cursor].json).",
     columns=(
         Column("ticket_id", "bigint", bigint("id"), required=True, raw_field="id"),
         Column("created_at", "timestamptz", timestamp("created_at"), required=True, raw_field="created_at"),
@@ -44,5 +45,28 @@ TICKET_METRICS = TableSpec(
     ),
 )
 
-FEEDS = (FeedSpec(source="zendesk", feed="tickets", tables=(TICKETS, TICKET_METRICS),
-                  description="Incremental ticket export"),)
+SATISFACTION_RATINGS = TableSpec(
+    name="satisfaction_ratings",
+    records_path="$.satisfaction_ratings[*]",
+    natural_key="satisfaction_rating_id",
+    description="Customer satisfaction ratings (GET /api/v2/satisfaction_ratings, legacy CSAT).",
+    columns=(
+        Column("satisfaction_rating_id", "bigint", bigint("id"), required=True, raw_field="id"),
+        Column("ticket_id", "bigint", bigint("ticket_id"), required=True, raw_field="ticket_id"),
+        Column("score", "varchar", text("score")),
+        Column("comment", "varchar", text("comment")),
+        Column("reason", "varchar", text("reason")),
+        Column("created_at", "timestamptz", timestamp("created_at"), required=True, raw_field="created_at"),
+        Column("updated_at", "timestamptz", timestamp("updated_at")),
+        Column("assignee_id", "bigint", bigint("assignee_id")),
+        Column("requester_id", "bigint", bigint("requester_id")),
+        Column("group_id", "bigint", bigint("group_id")),
+    ),
+)
+
+FEEDS = (
+    FeedSpec(source="zendesk", feed="tickets", tables=(TICKETS, TICKET_METRICS),
+             description="Incremental ticket export", api_resource=RESOURCE_KEY, fetch=fetch_tickets),
+    FeedSpec(source="zendesk", feed="satisfaction_ratings", tables=(SATISFACTION_RATINGS,),
+             description="Satisfaction ratings", api_resource=RESOURCE_KEY, fetch=fetch_satisfaction_ratings),
+)
