@@ -448,11 +448,11 @@ def reconcile(con: duckdb.DuckDBPyConnection, feed: FeedSpec, table: TableSpec, 
     """Recount, independently of the parse, records in the latest pages against rows loaded + quarantined.
 
     Uses the ``_pages`` temp table left by :func:`ingest_feed` on this connection."""
-    array_path = table.records_path.removesuffix("[*]")
+    # len() of the wildcard path counts nested paths too ('$.items[*].replies.comments[*]')
     records_in = con.execute(
         f"""
         select coalesce(sum(case when page_error is not null then 1
-                                 else coalesce(json_array_length(json_content, '{array_path}'), 0) end), 0)
+                                 else coalesce(len(json_extract(json_content, '{table.records_path}')), 0) end), 0)
         from _pages
         """
     ).fetchone()[0]
