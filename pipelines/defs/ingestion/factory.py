@@ -15,20 +15,20 @@ INGESTION_GROUP = "ingestion"
 RAW_RECONCILES_CHECK = "raw_equals_loaded_plus_quarantined"
 
 
-def fetch_from_api(context: dg.AssetExecutionContext, con, feed: FeedSpec, days: list[date]) -> int:
-    """When the feed's connector has credentials, fetch each day's pages and land them as one batch."""
+def fetch_from_api(context: dg.AssetExecutionContext, feed: FeedSpec, days: list[date]) -> dict[date, list]:
+    """When the feed's connector has credentials, the pages of each day (fetched before the warehouse is opened:
+    network time and rate-limit waits must not hold DuckDB's single write lock)."""
     if not feed.api_resource:
-        return 0
+        return {}
     api = getattr(context.resources, feed.api_resource)
     if not api.is_configured():
         context.log.debug(f"{feed.api_resource}: no credentials, reading inbox files only")
-        return 0
-    landed = 0
+        return {}
     with api.client() as client:
-        for day in days:
-            landed += land_api_pages(con, feed, day, feed.fetch(api, client, day))
-        context.log.info(f"{feed.source}/{feed.feed}: {client.requests_made} requests, {landed} new pages")
-    return landed
+        pages = {day: list(feed.fetch(api, client, day)) for day in days}
+        context.log.info(f"{feed.source}/{feed.feed}: {client.requests_made} requests, "
+                         f"{sum(len(p) for p in pages.values())} pages")
+    return pages
 
 
 def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
@@ -69,8 +69,10 @@ def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
         warehouse: Warehouse = context.resources.warehouse
         inbox: FeedsInbox = context.resources.inbox
         days = [date.fromisoformat(key) for key in context.partition_keys]
+        fetched_pages = fetch_from_api(context, feed, days)
         with warehouse.connect() as con:
-            fetched = fetch_from_api(context, con, feed, days)
+            # each day's fetch lands as one batch (nothing new when the API returned the same pages again)
+            fetched = sum(land_api_pages(con, feed, day, pages) for day, pages in fetched_pages.items())
             result = ingest_feed(con, feed, Path(inbox.path), days)
             balances = {t.name: reconcile(con, feed, t, days) for t in feed.tables}
         feed_folder = Path(inbox.path) / feed.source / feed.feed
