@@ -7,6 +7,8 @@ UV := $(BIN)/uv
 export DAGSTER_HOME := $(CURDIR)/data/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := False
+# uv trusts the platform's certificate store (a registry reached through a TLS-inspecting proxy works too)
+export UV_SYSTEM_CERTS := 1
 DEMO_DAYS ?= 182
 DEMO_SCALE ?= 1
 
