@@ -115,6 +115,9 @@ class FeedSpec:
     # fetch(api, client, day) -> the pages of that day (pipelines/lib/connectors.py).
     api_resource: str | None = None
     fetch: Callable[[Any, Any, date], Iterable[Any]] | None = None
+    # Reshapes a page's text into the JSON the table specs read (a feed, a map of records); the page itself
+    # still lands unchanged. Default: by content_format (JSON as is, RSS/Atom through feedparser).
+    page_converter: Callable[[str], str] | None = None
 
     def file_for(self, inbox: Path, day: date) -> Path:
         return inbox / self.source / self.feed / f"{day.isoformat()}.{self.extension}"
@@ -169,7 +172,7 @@ def _rss_to_json(text: str) -> str:
     return json.dumps({"feed": {"title": feed_title, "link": parsed.feed.get("link")}, "items": items})
 
 
-PAGE_CONVERTERS: dict[str, Callable[[str], str]] = {"json": lambda text: text, "rss": _rss_to_json}
+PAGE_CONVERTERS: dict[str, Callable[[str], str]] = {"rss": _rss_to_json}
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -270,13 +273,13 @@ def _prepare_latest_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: 
     )
     con.execute("alter table _pages add column json_content varchar")
     con.execute("alter table _pages add column page_error varchar")
-    converter = PAGE_CONVERTERS[feed.content_format]
-    if feed.content_format == "json":
+    if feed.page_converter is None and feed.content_format == "json":
         # JSON validity is checked in SQL, for all pages at once.
         con.execute("update _pages set json_content = content where json_valid(content)")
         con.execute("update _pages set page_error = 'page is not valid JSON (truncated or corrupt body)' "
                     "where json_content is null")
     else:
+        converter = feed.page_converter or PAGE_CONVERTERS[feed.content_format]
         converted = []
         for load_id, content in con.execute("select load_id, content from _pages").fetchall():
             try:

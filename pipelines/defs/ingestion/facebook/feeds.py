@@ -8,7 +8,12 @@ from pipelines.defs.ingestion.facebook.api import (
     fetch_page_insights,
     fetch_posts,
 )
-from pipelines.defs.ingestion.facebook.graph import GRAPH_INSIGHTS_FORMAT, from_request_path, insight_columns
+from pipelines.defs.ingestion.facebook.graph import (
+    GRAPH_INSIGHTS_FORMAT,
+    from_request_path,
+    graph_insights_to_json,
+    insight_columns,
+)
 from pipelines.lib.ingest import Column, FeedSpec, TableSpec
 from pipelines.lib.sql_fragments import bigint, facebook_insight, text, timestamp
 
@@ -83,5 +88,5 @@ FEEDS = (
     FeedSpec(source="facebook", feed="comments", tables=(COMMENTS,), description="Post comments",
              api_resource=RESOURCE_KEY, fetch=fetch_comments),
     FeedSpec(source="facebook", feed="page_insights", tables=(PAGE_INSIGHTS,), description="Page insights",
-             content_format=GRAPH_INSIGHTS_FORMAT, api_resource=RESOURCE_KEY, fetch=fetch_page_insights),
+             content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY, fetch=fetch_page_insights),
 )

@@ -33,7 +33,7 @@ import httpx
 
 from pipelines.lib.connectors import ApiSource, day_window
 from pipelines.lib.http import ApiClient, ApiPage, graph_next, paginate_next_url
-from pipelines.lib.ingest import PAGE_CONVERTERS, Column
+from pipelines.lib.ingest import Column
 
 log = logging.getLogger(__name__)
 
@@ -362,11 +362,6 @@ def graph_insights_to_json(text: str) -> str:
             records.append({**head, "response_shape": "values", "value": value.get("value"),
                             "end_time": value.get("end_time"), "breakdowns": None})
     return json.dumps({"records": records, "paging": container.get("paging")})
-
-
-# Registered once, on import of the Graph connectors: pages of feeds with content_format='graph_insights' land
-# unchanged in raw.pages and go through this converter when parsed.
-PAGE_CONVERTERS.setdefault(GRAPH_INSIGHTS_FORMAT, graph_insights_to_json)
 
 
 # --- SQL over the page URL (``r.source_file``) ------------------------------------------------------------------

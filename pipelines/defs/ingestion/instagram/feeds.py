@@ -1,7 +1,12 @@
 """Instagram (professional account, Graph API): the account's media, their comments, the media insights and
 the account insights, in the Graph API's own JSON shape (inbox files, or the connector in api.py)."""
 
-from pipelines.defs.ingestion.facebook.graph import GRAPH_INSIGHTS_FORMAT, from_request_path, insight_columns
+from pipelines.defs.ingestion.facebook.graph import (
+    GRAPH_INSIGHTS_FORMAT,
+    from_request_path,
+    graph_insights_to_json,
+    insight_columns,
+)
 from pipelines.defs.ingestion.instagram.api import (
     RESOURCE_KEY,
     fetch_account_insights,
@@ -77,8 +82,8 @@ FEEDS = (
     FeedSpec(source="instagram", feed="comments", tables=(COMMENTS,), description="Media comments",
              api_resource=RESOURCE_KEY, fetch=fetch_comments),
     FeedSpec(source="instagram", feed="media_insights", tables=(MEDIA_INSIGHTS,), description="Media insights",
-             content_format=GRAPH_INSIGHTS_FORMAT, api_resource=RESOURCE_KEY, fetch=fetch_media_insights),
+             content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY, fetch=fetch_media_insights),
     FeedSpec(source="instagram", feed="account_insights", tables=(ACCOUNT_INSIGHTS,),
-             description="Account insights", content_format=GRAPH_INSIGHTS_FORMAT, api_resource=RESOURCE_KEY,
+             description="Account insights", content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY,
              fetch=fetch_account_insights),
 )

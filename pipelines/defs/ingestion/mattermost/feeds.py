@@ -1,16 +1,15 @@
 """Mattermost (API v4): channel posts.
 
 A posts page is ``{"order": [ids...], "posts": {id: post, ...}}``: the records are the values of a JSON
-object, not an array. DuckDB can parse ``$.posts.*``, but the engine's independent recount (``reconcile``)
-counts an array, so the page is read through a small page converter (content format ``mattermost_posts``,
-registered in ``PAGE_CONVERTERS``) that turns the map into an array, per page: the posts listed in
+object, not an array, so the page is read through a small page converter (the feed's ``page_converter``)
+that turns the map into an array, per page: the posts listed in
 ``order`` first, in that order, then any other post of the map (none is dropped). The page lands unchanged
 in ``raw.pages``; a page that is not JSON is quarantined whole, as any other."""
 
 import json
 
 from pipelines.defs.ingestion.mattermost.api import RESOURCE_KEY, fetch_posts
-from pipelines.lib.ingest import PAGE_CONVERTERS, Column, FeedSpec, TableSpec
+from pipelines.lib.ingest import Column, FeedSpec, TableSpec
 from pipelines.lib.sql_fragments import bigint, text
 
 CONTENT_FORMAT = "mattermost_posts"
@@ -30,9 +29,6 @@ def posts_map_to_array(page_text: str) -> str:
     listed = set(order)
     ordered = order + [post_id for post_id in posts if post_id not in listed]
     return json.dumps({**body, "posts": [posts[post_id] for post_id in ordered]})
-
-
-PAGE_CONVERTERS.setdefault(CONTENT_FORMAT, posts_map_to_array)
 
 
 def epoch_ms(path: str, *, zero_is_null: bool = False) -> str:
@@ -68,5 +64,6 @@ POSTS = TableSpec(
 
 FEEDS = (
     FeedSpec(source="mattermost", feed="posts", description="Channel posts", api_resource=RESOURCE_KEY,
-             fetch=fetch_posts, content_format=CONTENT_FORMAT, tables=(POSTS,)),
+             fetch=fetch_posts, content_format=CONTENT_FORMAT, page_converter=posts_map_to_array,
+             tables=(POSTS,)),
 )
