@@ -71,8 +71,9 @@ META_COLUMNS = """
 
 @dataclass(frozen=True)
 class Column:
-    """A typed column: ``expr`` is SQL over ``r.payload`` (the record, JSON) and, when the table has a
-    lookup, ``lk.obj`` (the matching object of the page, e.g. the author in X's ``includes.users``).
+    """A typed column: ``expr`` is SQL over ``r.payload`` (the record, JSON), ``r.source_file`` (the file or
+    the URL the page came from: an API answer does not always repeat the id it was asked for) and, when the
+    table has a lookup, ``lk.obj`` (the matching object of the page, e.g. the author in X's ``includes.users``).
     ``required`` columns must not be NULL; the reason then names the raw value that failed."""
 
     name: str
