@@ -260,26 +260,35 @@ def land_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, files: Iterable[t
 
 
 def _prepare_latest_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: list[date]) -> None:
-    """Temp table ``_pages``: the pages of the latest landed batch of each partition, converted to JSON."""
-    con.execute(
-        """
-        create or replace temp table _pages as
+    """Temp table ``_pages``: the pages of the latest landed batch of each partition, as JSON in
+    ``json_content``; ``content`` keeps the text as received only where the page is to be quarantined whole."""
+    latest = """
         select load_id, batch_id, page_number, partition_date, source_file, content_format, content, loaded_at
         from raw.pages
         where source = ? and feed = ? and partition_date in (select unnest(?::date[]))
         qualify max(landing_seq) over (partition by partition_date, batch_id)
               = max(landing_seq) over (partition by partition_date)
-        """,
-        [feed.source, feed.feed, days],
-    )
-    con.execute("alter table _pages add column json_content varchar")
-    con.execute("alter table _pages add column page_error varchar")
+    """
+    params = [feed.source, feed.feed, days]
     if feed.page_converter is None and feed.content_format == "json":
-        # JSON validity is checked in SQL, for all pages at once.
-        con.execute("update _pages set json_content = content where json_valid(content)")
-        con.execute("update _pages set page_error = 'page is not valid JSON (truncated or corrupt body)' "
-                    "where json_content is null")
+        # JSON pages: validity checked in SQL for all pages at once, and each text held once, not copied.
+        con.execute(
+            f"""
+            create or replace temp table _pages as
+            with latest as ({latest}), checked as (select *, json_valid(content) as is_json from latest)
+            select load_id, batch_id, page_number, partition_date, source_file, content_format, loaded_at,
+                   case when is_json then content end as json_content,
+                   case when is_json then null else content end as content,
+                   case when is_json then null
+                        else 'page is not valid JSON (truncated or corrupt body)' end as page_error
+            from checked
+            """,
+            params,
+        )
     else:
+        con.execute(f"create or replace temp table _pages as {latest}", params)
+        con.execute("alter table _pages add column json_content varchar")
+        con.execute("alter table _pages add column page_error varchar")
         converter = feed.page_converter or PAGE_CONVERTERS[feed.content_format]
         converted = []
         for load_id, content in con.execute("select load_id, content from _pages").fetchall():
@@ -396,7 +405,8 @@ def parse_table(con: duckdb.DuckDBPyConnection, feed: FeedSpec, table: TableSpec
             select load_id, ?, ?, partition_date, source_file, record_index, payload::varchar, _reason, loaded_at
             from _parsed where _reason <> ''
             union all
-            select load_id, ?, ?, partition_date, source_file, null, content, page_error, loaded_at
+            select load_id, ?, ?, partition_date, source_file, null, coalesce(content, json_content), page_error,
+                   loaded_at
             from _pages where page_error is not null
             """,
             [source, table.name, source, table.name],
