@@ -59,6 +59,7 @@ test-fast: install dbt-parse
 
 benchmark: install dbt-parse
 	$(BIN)/python benchmarks/build_warehouse.py --days 182 --scale 100
+	$(BIN)/python benchmarks/import_exports.py --records 100000
 
 clean: stop
 	rm -rf data/inbox data/warehouse data/published data/run dbt_project/target

@@ -4,6 +4,8 @@
     animateur build [--from D --to D]      materialize every asset (real Dagster run, recorded in DAGSTER_HOME)
     animateur serve start|stop|status      Dagster UI (:3000) and Streamlit (:8501) in the background
     animateur sql "select ..." [--warehouse]   query the published copy (or the warehouse), read-only
+    animateur import <format> <path> [--date D] [--no-build]   import an export file (X archive, Slack export...)
+    animateur import generic <path> --mapping M.yml             any CSV/JSON, through a YAML mapping
 """
 
 from __future__ import annotations
@@ -166,6 +168,51 @@ def sql(query: str, *, warehouse: bool = False, max_rows: int = 200) -> None:
         con.sql(query).show(max_rows=max_rows, max_width=200)
 
 
+def import_export_file(format_name: str, path: Path, day: date, *, mapping: Path | None = None,
+                       refresh: bool = True) -> int:
+    """Import one export into the warehouse with a progress bar, print what was loaded and quarantined, then
+    rebuild the models and the published copy (unless ``refresh`` is off)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from pipelines.defs.ingestion.registry import export_format
+    from pipelines.lib.imports import ExportError, import_export
+    from pipelines.lib.ingest import connect
+
+    try:
+        if format_name == "generic":
+            if mapping is None:
+                raise SystemExit("animateur import generic needs --mapping <file.yml>")
+            from pipelines.defs.ingestion.imported.mapping import generic_format
+
+            fmt = generic_format(mapping)
+        else:
+            fmt = export_format(format_name)
+    except (KeyError, ValueError) as exc:
+        raise SystemExit(str(exc).strip("'\"")) from None
+    settings.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    with Progress(TextColumn("{task.description:<48}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                  transient=False) as bar:
+        task = bar.add_task(f"{fmt.name}: {path.name}", total=1)
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what[:48], completed=done, total=max(total, 1))
+
+        try:
+            with connect(settings.warehouse_path()) as con:
+                result = import_export(con, fmt, path, day, progress=progress)
+        except ExportError as exc:
+            raise SystemExit(f"cannot import {path} as {fmt.name}: {exc}") from None
+    print("\n".join(result.summary_lines()))
+    mismatched = [name for name, t in result.tables.items() if t.declared is not None
+                  and t.declared != t.stats.records_in and not result.already_imported]
+    for name in mismatched:
+        print(f"warning: {name}: the export declares {result.tables[name].declared} records, "
+              f"{result.tables[name].stats.records_in} were found in it")
+    if refresh and not build(day, day, "not group:ingestion"):
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="animateur", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -183,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("query")
     q.add_argument("--warehouse", action="store_true", help="query the pipeline's warehouse instead "
                    "(read-only; fails while a build holds the write lock)")
+    i = sub.add_parser("import", help="import an export file or folder (see the README's Sources table)")
+    i.add_argument("format", help="x-archive, slack-export, ... or generic (with --mapping)")
+    i.add_argument("path", type=Path)
+    i.add_argument("--date", type=date.fromisoformat, help="partition to land it in (default: the latest, yesterday UTC)")
+    i.add_argument("--mapping", type=Path, help="YAML mapping of a generic CSV/JSON file")
+    i.add_argument("--no-build", action="store_true", help="land and parse only; do not rebuild the models")
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -191,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         return generate_main(args.rest) or 0
     if args.command == "build":
         return 0 if build(args.first_day, args.last_day, args.select) else 1
+    if args.command == "import":
+        from pipelines.defs.partitions import DAILY_PARTITIONS
+
+        # the latest daily partition (yesterday, UTC): today's is not open yet
+        day = args.date or date.fromisoformat(DAILY_PARTITIONS.get_last_partition_key())
+        return import_export_file(args.format, args.path, day, mapping=args.mapping, refresh=not args.no_build)
     if args.command == "sql":
         sql(args.query, warehouse=args.warehouse)
         return 0

@@ -1,11 +1,12 @@
 """Jobs and schedules."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dagster as dg
 
 from pipelines import settings
-from pipelines.lib.inbox import inbox_files
+from pipelines.defs.partitions import DAILY_PARTITIONS
+from pipelines.lib.inbox import inbox_files, newest_drop_mtime
 
 # Files re-delivered for recent days (late comments, updated counters) are re-parsed on each run.
 LOOKBACK_DAYS = 14
@@ -41,14 +42,20 @@ def inbox_files_dropped(context: dg.SensorEvaluationContext):
     inbox stands: files already there are built by `animateur build` (as `make demo` does), not twice."""
     feeds_dir = settings.feeds_dir()
     if context.cursor is None:
-        newest = max((f.mtime_ns for f in inbox_files(feeds_dir)), default=0)
+        newest = max([newest_drop_mtime(feeds_dir), *(f.mtime_ns for f in inbox_files(feeds_dir))])
         context.update_cursor(str(newest))
         return dg.SkipReason(f"watching {feeds_dir} for files newer than the ones already there")
-    dropped = inbox_files(feeds_dir, newer_than_ns=int(context.cursor))
-    if not dropped:
+    cursor = int(context.cursor)
+    dropped = inbox_files(feeds_dir, newer_than_ns=cursor)
+    newest_export = newest_drop_mtime(feeds_dir)
+    if not dropped and newest_export <= cursor:
         return dg.SkipReason(f"no new file in {feeds_dir}")
-    newest = max(f.mtime_ns for f in dropped)
+    newest = max([newest_export, *(f.mtime_ns for f in dropped)])
     context.update_cursor(str(newest))
-    first_day, last_day = dropped[0].day.isoformat(), dropped[-1].day.isoformat()
-    context.log.info(f"{len(dropped)} new or changed file(s) for {first_day}..{last_day}")
+    days = [f.day for f in dropped]
+    if newest_export > cursor:  # an export is imported into the latest day (the day of its import)
+        days.append(date.fromisoformat(DAILY_PARTITIONS.get_last_partition_key()))
+    first_day, last_day = min(days).isoformat(), max(days).isoformat()
+    context.log.info(f"{len(dropped)} new or changed daily file(s), "
+                     f"{'an' if newest_export > cursor else 'no'} export dropped: {first_day}..{last_day}")
     return dg.RunRequest(run_key=f"inbox-{newest}", tags=partition_range_tags(first_day, last_day))

@@ -119,6 +119,12 @@ class FeedSpec:
     # Reshapes a page's text into the JSON the table specs read (a feed, a map of records); the page itself
     # still lands unchanged. Default: by content_format (JSON as is, RSS/Atom through feedparser).
     page_converter: Callable[[str], str] | None = None
+    # SQL over ``content`` giving the JSON text of a page whose JSON is wrapped (an X archive's
+    # ``window.YTD.tweets.part0 = [...]``): set-based, for pages too large to round-trip through Python.
+    json_sql: str | None = None
+    # "latest": a day's pages are those of its latest batch (a re-fetch replaces the previous one).
+    # "all": every batch of the day counts (export files imported the same day are distinct exports).
+    batches: str = "latest"
 
     def file_for(self, inbox: Path, day: date) -> Path:
         return inbox / self.source / self.feed / f"{day.isoformat()}.{self.extension}"
@@ -259,18 +265,21 @@ def land_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, files: Iterable[t
     return len(new_files)
 
 
-def _prepare_latest_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: list[date]) -> None:
+def prepare_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: list[date]) -> None:
     """Temp table ``_pages``: the pages of the latest landed batch of each partition, as JSON in
     ``json_content``; ``content`` keeps the text as received only where the page is to be quarantined whole."""
-    latest = """
-        select load_id, batch_id, page_number, partition_date, source_file, content_format, content, loaded_at
+    latest_batch_only = """
+        qualify max(landing_seq) over (partition by partition_date, batch_id)
+              = max(landing_seq) over (partition by partition_date)"""
+    latest = f"""
+        select load_id, batch_id, page_number, partition_date, source_file, content_format,
+               {feed.json_sql or 'content'} as content, loaded_at
         from raw.pages
         where source = ? and feed = ? and partition_date in (select unnest(?::date[]))
-        qualify max(landing_seq) over (partition by partition_date, batch_id)
-              = max(landing_seq) over (partition by partition_date)
+        {latest_batch_only if feed.batches == 'latest' else ''}
     """
     params = [feed.source, feed.feed, days]
-    if feed.page_converter is None and feed.content_format == "json":
+    if feed.page_converter is None and (feed.content_format == "json" or feed.json_sql):
         # JSON pages: validity checked in SQL for all pages at once, and each text held once, not copied.
         con.execute(
             f"""
@@ -453,7 +462,7 @@ def ingest_feed(con: duckdb.DuckDBPyConnection, feed: FeedSpec, inbox: Path, day
     present = [(d, p) for d, p in found if p.exists()]
     missing = [d for d, p in found if not p.exists()]
     new_pages = land_pages(con, feed, present)
-    _prepare_latest_pages(con, feed, days)
+    prepare_pages(con, feed, days)
     stats = {t.name: parse_table(con, feed, t, days) for t in feed.tables}
     return FeedLoadResult(pages_found=len(present), pages_new=new_pages, missing_days=missing, tables=stats)
 

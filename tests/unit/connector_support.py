@@ -157,3 +157,13 @@ def materialized(result: dg.ExecuteInProcessResult, node: str) -> dict[str, dict
 
 def checks_passed(result: dg.ExecuteInProcessResult) -> list[bool]:
     return [c.passed for c in result.get_asset_check_evaluations()]
+
+
+# --- real payloads kept in the repository (tests/fixtures/real/<api>/, each folder with its PROVENANCE.md) ----
+
+REAL_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+
+
+def read_real_fixture(*relative_path: str) -> str:
+    """The text of a real API payload saved under ``REAL_FIXTURES``, unchanged."""
+    return REAL_FIXTURES.joinpath(*relative_path).read_text(encoding="utf-8")

@@ -44,3 +44,31 @@ def test_first_tick_watches_from_now_then_new_files_start_one_run(tmp_path, monk
     result, cursor = evaluate(cursor)
     assert result.tags["dagster/asset_partition_range_start"] == "2026-06-01"
     assert result.tags["dagster/asset_partition_range_end"] == "2026-06-01"
+
+
+def test_an_export_dropped_in_a_source_folder_starts_a_run_for_the_latest_day(tmp_path, monkeypatch):
+    from pipelines.defs.partitions import DAILY_PARTITIONS
+
+    monkeypatch.setenv("ANIMATEUR_FEEDS_DIR", str(tmp_path))
+    drop(tmp_path, "x", "tweets", "2026-06-01", mtime_ns=1_000)
+    result, cursor = evaluate(None)
+    assert cursor == "1000"
+
+    archive = tmp_path / "x" / "twitter-2026-06-01.zip"  # an export, beside the daily feed folders
+    archive.write_bytes(b"PK")
+    os.utime(archive, ns=(5_000, 5_000))
+    result, cursor = evaluate(cursor)
+    assert isinstance(result, dg.RunRequest) and cursor == "5000"
+    latest = DAILY_PARTITIONS.get_last_partition_key()
+    assert result.tags["dagster/asset_partition_range_start"] == latest
+    assert result.tags["dagster/asset_partition_range_end"] == latest
+
+    # an unzipped export folder counts by its newest file; the feed folders are not exports
+    export = tmp_path / "slack" / "workspace-export" / "general"
+    export.mkdir(parents=True)
+    (export / "2026-05-01.json").write_text("[]")
+    os.utime(export / "2026-05-01.json", ns=(6_000, 6_000))
+    result, cursor = evaluate(cursor)
+    assert isinstance(result, dg.RunRequest) and cursor == "6000"
+    result, cursor = evaluate(cursor)
+    assert isinstance(result, dg.SkipReason)

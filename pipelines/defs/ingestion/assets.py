@@ -3,10 +3,11 @@
 import dagster as dg
 
 from pipelines.defs.ingestion.factory import build_feed_assets
-from pipelines.defs.ingestion.registry import ALL_FEEDS
+from pipelines.defs.ingestion.registry import ALL_FEEDS, formats_feeding
 from pipelines.defs.resources import WAREHOUSE_POOL
 
-INGESTION_ASSETS = [build_feed_assets(feed, pool=WAREHOUSE_POOL) for feed in ALL_FEEDS]
+INGESTION_ASSETS = [build_feed_assets(feed, pool=WAREHOUSE_POOL, export_formats=formats_feeding(feed))
+                    for feed in ALL_FEEDS]
 
 
 @dg.definitions

@@ -9,6 +9,8 @@ import dagster as dg
 
 from pipelines.defs.partitions import DAILY_PARTITIONS
 from pipelines.defs.resources import FeedsInbox, Warehouse
+from pipelines.lib.imports import import_drops
+from pipelines.lib.inbox import export_drops
 from pipelines.lib.ingest import FeedSpec, ingest_feed, land_api_pages, reconcile
 
 INGESTION_GROUP = "ingestion"
@@ -31,7 +33,16 @@ def fetch_from_api(context: dg.AssetExecutionContext, feed: FeedSpec, days: list
     return pages
 
 
-def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
+def import_dropped_exports(context: dg.AssetExecutionContext, con, feed: FeedSpec, formats: tuple,
+                           inbox: Path, day: date) -> int:
+    """Exports dropped in ``<inbox>/<source>/`` that feed this feed, imported into ``day`` (the run's last)."""
+    results = import_drops(con, formats, feed, export_drops(inbox / feed.source), day)
+    for result in results:
+        context.log.info("\n".join(result.summary_lines()))
+    return len(results)
+
+
+def build_feed_assets(feed: FeedSpec, *, pool: str, export_formats: tuple = ()) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(
             key=[feed.source, table.name],
@@ -73,6 +84,8 @@ def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             # each day's fetch lands as one batch (nothing new when the API returned the same pages again)
             fetched = sum(land_api_pages(con, feed, day, pages) for day, pages in fetched_pages.items())
+            imported = (import_dropped_exports(context, con, feed, export_formats, Path(inbox.path), days[-1])
+                        if export_formats else 0)
             result = ingest_feed(con, feed, Path(inbox.path), days)
             balances = {t.name: reconcile(con, feed, t, days) for t in feed.tables}
         feed_folder = Path(inbox.path) / feed.source / feed.feed
@@ -97,6 +110,7 @@ def build_feed_assets(feed: FeedSpec, *, pool: str) -> dg.AssetsDefinition:
                     "records_quarantined": stats.quarantined,
                     "quarantine_reasons": dg.MetadataValue.json(stats.reasons),
                     "pages_fetched_from_api": fetched,
+                    "exports_imported": imported,
                     "pages_found": result.pages_found,
                     "pages_newly_landed": result.pages_new,
                     "days_without_file": len(result.missing_days),

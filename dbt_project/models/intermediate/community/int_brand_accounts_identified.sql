@@ -10,7 +10,10 @@ facebook_posts as (
 
 x_tweets as (
 
-    select * from {{ ref('stg_x__tweets') }}
+    select author_id from {{ ref('stg_x__tweets') }}
+    union all
+    -- an imported archive is the brand's own account's
+    select author_id from {{ ref('stg_x__archive_tweets') }}
 
 ),
 

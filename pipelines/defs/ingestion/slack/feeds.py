@@ -19,6 +19,22 @@ def slack_ts(path: str) -> str:
             "* 1000000)::bigint)::timestamptz")
 
 
+# What a message says and how it was received: the same in the Web API and in workspace exports.
+MESSAGE_CONTENT_COLUMNS = (
+    Column("thread_ts", "varchar", text("thread_ts")),
+    # legacy file_comment messages carry their author in comment.user
+    Column("user_id", "varchar", f"coalesce({text('user')}, {text('comment.user')})"),
+    Column("bot_id", "varchar", text("bot_id")),
+    Column("message_type", "varchar", text("type")),
+    Column("subtype", "varchar", text("subtype")),
+    Column("text", "varchar", text("text")),
+    Column("reply_count", "bigint", bigint("reply_count")),
+    Column("reply_users_count", "bigint", bigint("reply_users_count")),
+    # total reactions (every emoji's count); 0 when the message has none (Slack omits the key)
+    Column("reaction_count", "bigint",
+           "coalesce(list_sum(json_extract(r.payload, '$.reactions[*].count')::bigint[]), 0)"),
+)
+
 MESSAGES = TableSpec(
     name="messages",
     records_path="$.messages[*]",
@@ -28,18 +44,7 @@ MESSAGES = TableSpec(
         Column("message_id", "varchar", f"{CHANNEL_ID} || ':' || {text('ts')}", required=True, raw_field="ts"),
         Column("channel_id", "varchar", CHANNEL_ID, required=True, raw_field="channel"),
         Column("ts", "varchar", text("ts"), required=True),
-        Column("thread_ts", "varchar", text("thread_ts")),
-        # legacy file_comment messages carry their author in comment.user
-        Column("user_id", "varchar", f"coalesce({text('user')}, {text('comment.user')})"),
-        Column("bot_id", "varchar", text("bot_id")),
-        Column("message_type", "varchar", text("type")),
-        Column("subtype", "varchar", text("subtype")),
-        Column("text", "varchar", text("text")),
-        Column("reply_count", "bigint", bigint("reply_count")),
-        Column("reply_users_count", "bigint", bigint("reply_users_count")),
-        # total reactions (every emoji's count); 0 when the message has none (Slack omits the key)
-        Column("reaction_count", "bigint",
-               "coalesce(list_sum(json_extract(r.payload, '$.reactions[*].count')::bigint[]), 0)"),
+        *MESSAGE_CONTENT_COLUMNS,
         Column("posted_at", "timestamptz", slack_ts("ts"), required=True, raw_field="ts"),
         Column("latest_reply_at", "timestamptz", slack_ts("latest_reply")),
         Column("edited_at", "timestamptz", slack_ts("edited.ts")),
