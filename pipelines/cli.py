@@ -6,6 +6,8 @@
     animateur sql "select ..." [--warehouse]   query the published copy (or the warehouse), read-only
     animateur import <format> <path> [--date D] [--no-build]   import an export file (X archive, Slack export...)
     animateur import generic <path> --mapping M.yml             any CSV/JSON, through a YAML mapping
+    animateur strategy check [PATH]        validate strategy.yml (default: ANIMATEUR_STRATEGY, data/, the demo's)
+    animateur strategy init --field F      print a strategy file to start from (cause, media, work, ...)
 """
 
 from __future__ import annotations
@@ -213,6 +215,27 @@ def import_export_file(format_name: str, path: Path, day: date, *, mapping: Path
     return 0
 
 
+def strategy_command(action: str, path: Path | None, field: str | None) -> int:
+    """``check``: print OK and a summary, or every mistake (exit 1). ``init``: print a file to start from."""
+    from pipelines.lib.strategy import FIELDS, StrategyError, load_strategy, starter_file
+
+    if action == "init":
+        if field not in FIELDS:
+            raise SystemExit(f"animateur strategy init needs --field, one of {', '.join(FIELDS)}")
+        print(starter_file(field), end="")
+        return 0
+    path = path or settings.strategy_path()
+    try:
+        strategy = load_strategy(path)
+    except StrategyError as exc:
+        print(exc, file=sys.stderr)
+        print(f"{path}: {len(exc.issues)} mistake(s)", file=sys.stderr)
+        return 1
+    print(f"OK {path}")
+    print(strategy.summary())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="animateur", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -236,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--date", type=date.fromisoformat, help="partition to land it in (default: the latest, yesterday UTC)")
     i.add_argument("--mapping", type=Path, help="YAML mapping of a generic CSV/JSON file")
     i.add_argument("--no-build", action="store_true", help="land and parse only; do not rebuild the models")
+    st = sub.add_parser("strategy", help="check strategy.yml, or start one from a preset")
+    st.add_argument("action", choices=["check", "init"])
+    st.add_argument("path", nargs="?", type=Path, help="the file to check (default: the configured strategy)")
+    st.add_argument("--field", help="init: cause, media, work, luxury_brand or group")
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -250,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         # the latest daily partition (yesterday, UTC): today's is not open yet
         day = args.date or date.fromisoformat(DAILY_PARTITIONS.get_last_partition_key())
         return import_export_file(args.format, args.path, day, mapping=args.mapping, refresh=not args.no_build)
+    if args.command == "strategy":
+        return strategy_command(args.action, args.path, args.field)
     if args.command == "sql":
         sql(args.query, warehouse=args.warehouse)
         return 0

@@ -36,6 +36,14 @@ def feeds_dir() -> Path:
     return Path(os.environ.get("ANIMATEUR_FEEDS_DIR", demo_inbox_dir())).resolve()
 
 
+def strategy_path() -> Path:
+    """The community strategy: ``ANIMATEUR_STRATEGY``, else ``data/strategy.yml`` when it exists, else the demo's."""
+    if os.environ.get("ANIMATEUR_STRATEGY"):
+        return Path(os.environ["ANIMATEUR_STRATEGY"]).resolve()
+    own = data_dir() / "strategy.yml"
+    return own if own.exists() else REPO_ROOT / "pipelines" / "demo" / "strategy.yml"
+
+
 def partitions_start() -> str:
     """First daily partition. Older data can still be loaded by moving this date back."""
     return os.environ.get("ANIMATEUR_PARTITIONS_START", "2025-01-01")

@@ -65,6 +65,8 @@ class Export:
             raise ExportError(f"{self.path}: no such file or folder")
         self._zip: zipfile.ZipFile | None = None
         self._prefix = ""
+        self._names: list[str] | None = None
+        self._name_set: set[str] | None = None
         # an office document (XLSX, ODS) is a zip too, but one file of the export, not an archive of members
         if self.path.is_file() and self.path.suffix.lower() not in OFFICE_DOCUMENTS and zipfile.is_zipfile(self.path):
             self._zip = zipfile.ZipFile(self.path)
@@ -74,7 +76,12 @@ class Export:
                 self._prefix = tops.pop() + "/"
 
     def names(self) -> list[str]:
-        """Every member, sorted."""
+        """Every member, sorted (listed once: formats ask often, and a large export has thousands)."""
+        if self._names is None:
+            self._names = self._list_names()
+        return self._names
+
+    def _list_names(self) -> list[str]:
         if self._zip is not None:
             return sorted(n[len(self._prefix):] for n in self._zip.namelist()
                           if n.startswith(self._prefix) and not n.endswith("/") and "__MACOSX" not in n)
@@ -106,7 +113,9 @@ class Export:
             raise ExportError(f"{self.path}: {name} is not UTF-8 text ({exc})") from None
 
     def has(self, name: str) -> bool:
-        return name in set(self.names())
+        if self._name_set is None:
+            self._name_set = set(self.names())
+        return name in self._name_set
 
     def source_file(self, name: str) -> str:
         """How a member is named in raw.pages and quarantine reasons: ``<export>!<member>``."""

@@ -18,8 +18,16 @@ PUBLISHED_TABLES = {
     "dim_dates": "marts.dim_dates",
     "fct_contents": "marts.fct_contents",
     "fct_conversations": "marts.fct_conversations",
+    "fct_mentions": "marts.fct_mentions",
+    "fct_leads": "marts.fct_leads",
+    "kpi_values": "marts.kpi_values",
+    "kpi_attainment": "marts.kpi_attainment",
     "load_summary": "quality.load_summary",
 }
+# Seeds published as they are (reference data, upstream of the marts above).
+PUBLISHED_SEEDS = {"indicator_catalog": "marts.indicator_catalog"}
+# Columns that name people stay in the warehouse: dashboards read aggregates and texts, not who wrote them.
+UNPUBLISHED_COLUMNS = {"fct_mentions": ("author_id", "author_handle")}
 
 
 def publish(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
@@ -30,8 +38,10 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
     con.execute("attach ? as published_tmp", [str(tmp)])
     try:
         counts = {}
-        for name, relation in PUBLISHED_TABLES.items():
-            con.execute(f"create table published_tmp.main.{name} as select * from {relation}")
+        for name, relation in {**PUBLISHED_TABLES, **PUBLISHED_SEEDS}.items():
+            excluded = UNPUBLISHED_COLUMNS.get(name)
+            columns = f"* exclude ({', '.join(excluded)})" if excluded else "*"
+            con.execute(f"create table published_tmp.main.{name} as select {columns} from {relation}")
             counts[name] = con.execute(f"select count(*) from published_tmp.main.{name}").fetchone()[0]
         con.execute(
             """

@@ -158,3 +158,63 @@ def test_published_copy_holds_the_marts_the_dashboards_read(built_warehouse):
                 "publication", "load_summary"} <= tables
         max_date = con.execute("select warehouse_max_date from publication").fetchone()[0]
     assert max_date == DEMO_END
+
+
+def test_kpi_values_cover_the_catalog_and_equal_plain_sql_over_the_facts(built_warehouse):
+    """kpi_values has every catalog indicator at every grain, and five indicators equal a computation written
+    here in plain DuckDB SQL over the published facts (not through int_indicator_measures nor kpi_values)."""
+    import csv
+
+    catalog_path = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "indicator_catalog.csv"
+    with catalog_path.open(newline="") as f:
+        indicator_ids = {row["indicator_id"] for row in csv.DictReader(f)}
+    week = LAST_WEEK
+    periods = [  # (grain, first day, last day)
+        ("week", week, week + timedelta(days=6)),
+        ("week", week - timedelta(weeks=1), week - timedelta(days=1)),
+        ("month", DEMO_END.replace(day=1), DEMO_END.replace(day=30)),  # June 2026
+        ("quarter", DEMO_END.replace(month=4, day=1), DEMO_END.replace(day=30)),  # Q2 2026
+    ]
+    channel = "(? = 'all' or channel_id = ?)"
+    plain_sql = {
+        "contents_published": f"select count(*) from marts.fct_contents where published_date between ? and ? and {channel}",
+        "interactions": f"select sum(interactions) from marts.fct_contents where published_date between ? and ? and {channel}",
+        "response_rate": (
+            "select count(*) filter (where has_response) / nullif(count(*), 0) from marts.fct_conversations "
+            f"where started_date between ? and ? and {channel}"
+        ),
+        "first_response_minutes_median": (
+            "select median(first_response_minutes) filter (where has_response) from marts.fct_conversations "
+            f"where started_date between ? and ? and {channel}"
+        ),
+        "share_of_voice": (
+            "select count(*) filter (where is_brand_mention) / nullif(count(*), 0) from marts.fct_mentions "
+            f"where cast(timezone('UTC', mentioned_at) as date) between ? and ? and {channel}"
+        ),
+    }
+    mismatches, checked = [], 0
+    with read_only(built_warehouse.warehouse_path) as con:
+        coverage = con.execute("select indicator_id, list(distinct grain) from marts.kpi_values group by all").fetchall()
+        assert {i: sorted(g) for i, g in coverage} == {i: ["month", "quarter", "week"] for i in indicator_ids}
+        channels = [r[0] for r in con.execute("select channel_id from marts.dim_channels order by sort_order").fetchall()]
+        for grain, first_day, last_day in periods:
+            for channel_id in [*channels, "all"]:
+                for indicator_id, sql in plain_sql.items():
+                    expected = con.execute(sql, [first_day, last_day, channel_id, channel_id]).fetchone()[0]
+                    rows = con.execute(
+                        "select period_end, value from marts.kpi_values "
+                        "where indicator_id = ? and grain = ? and period_start = ? and channel_id = ?",
+                        [indicator_id, grain, first_day, channel_id],
+                    ).fetchall()
+                    assert len(rows) == 1, (indicator_id, grain, first_day, channel_id, rows)
+                    period_end, actual = rows[0]
+                    assert period_end == last_day, (grain, first_day, period_end)
+                    if expected is None:
+                        ok = actual is None
+                    else:
+                        ok = actual is not None and actual == pytest.approx(float(expected), rel=1e-9)
+                        checked += expected != 0
+                    if not ok:
+                        mismatches.append((indicator_id, grain, first_day, channel_id, expected, actual))
+    assert mismatches == []
+    assert checked >= 40, "too few non-empty values compared: the check would be vacuous"

@@ -13,7 +13,7 @@ keywords as (
         -- whole word, case- and accent-insensitive
         '(^|[^[:alnum:]_])' || regexp_escape(lower(strip_accents(keyword))) || '($|[^[:alnum:]_])' as keyword_pattern
 
-    from {{ ref('listening_keywords') }}
+    from {{ ref('stg_strategy__listening_keywords') }}
 
 ),
 
