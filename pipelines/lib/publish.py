@@ -22,10 +22,11 @@ PUBLISHED_TABLES = {
     "fct_leads": "marts.fct_leads",
     "kpi_values": "marts.kpi_values",
     "kpi_attainment": "marts.kpi_attainment",
+    "kpi_barometer": "marts.kpi_barometer",
     "load_summary": "quality.load_summary",
 }
 # Seeds published as they are (reference data, upstream of the marts above).
-PUBLISHED_SEEDS = {"indicator_catalog": "marts.indicator_catalog"}
+PUBLISHED_SEEDS = {"indicator_catalog": "marts.indicator_catalog", "barometer_method": "marts.barometer_method"}
 # Columns that name people stay in the warehouse: dashboards read aggregates and texts, not who wrote them.
 UNPUBLISHED_COLUMNS = {"fct_mentions": ("author_id", "author_handle")}
 

@@ -218,3 +218,37 @@ def test_kpi_values_cover_the_catalog_and_equal_plain_sql_over_the_facts(built_w
                         mismatches.append((indicator_id, grain, first_day, channel_id, expected, actual))
     assert mismatches == []
     assert checked >= 40, "too few non-empty values compared: the check would be vacuous"
+
+
+def test_kpi_barometer_scores_every_principle_and_listening_equals_plain_sql_over_kpi_values(built_warehouse):
+    """Every principle of the method has a score between 0 and 100 for the demo's last month that is over (May
+    2026), and listening (one proxy: 100 x response_rate, weight 1) equals plain DuckDB SQL over kpi_values."""
+    import csv
+
+    method_path = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "barometer_method.csv"
+    with method_path.open(newline="") as f:
+        method = list(csv.DictReader(f))
+    principles = {row["principle"] for row in method}
+    assert len(principles) == 11
+    month = (DEMO_END.replace(day=1) - timedelta(days=1)).replace(day=1)  # 2026-05-01
+    with read_only(built_warehouse.warehouse_path) as con:
+        scores = dict(con.execute(
+            "select principle, score from marts.kpi_barometer "
+            "where grain = 'month' and period_start = ? and channel_id = 'all'",
+            [month],
+        ).fetchall())
+        expected_listening = con.execute(
+            "select round(100 * value, 2) from marts.kpi_values "
+            "where indicator_id = 'response_rate' and grain = 'month' and period_start = ? and channel_id = 'all'",
+            [month],
+        ).fetchone()[0]
+        listening_row = con.execute(
+            "select score, proxies_used, proxies_with_data, proxies_defined from marts.kpi_barometer "
+            "where principle = 'listening' and grain = 'month' and period_start = ? and channel_id = 'all'",
+            [month],
+        ).fetchone()
+    assert scores.keys() == principles
+    assert {p: s for p, s in scores.items() if s is None or not 0 <= s <= 100} == {}
+    assert [row["proxy_id"] for row in method if row["principle"] == "listening"] == ["response_rate"]
+    assert 0 < expected_listening < 100
+    assert listening_row == (pytest.approx(float(expected_listening), abs=1e-9), "response_rate", 1, 1)

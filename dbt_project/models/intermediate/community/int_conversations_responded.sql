@@ -1,5 +1,6 @@
 -- Inbound messages that expect an answer from the brand, each with the time of the brand's first
--- answer (NULL while unanswered). One CTE pair per channel, then unioned.
+-- answer (NULL while unanswered). One CTE pair per channel, then unioned. Helpdesk tickets also carry their
+-- resolution (solved_at) and the requester's satisfaction rating; social messages have neither (NULL).
 with
 
 facebook_comments as (
@@ -31,6 +32,12 @@ zendesk_tickets as (
 zendesk_ticket_metrics as (
 
     select * from {{ ref('stg_zendesk__ticket_metrics') }}
+
+),
+
+zendesk_satisfaction_ratings as (
+
+    select * from {{ ref('stg_zendesk__satisfaction_ratings') }}
 
 ),
 
@@ -157,6 +164,22 @@ zendesk_latest_metrics as (
 
 ),
 
+-- the requester's latest rating of each ticket ('offered' / 'unoffered' are no rating)
+zendesk_latest_ratings as (
+
+    select
+        ticket_id,
+        satisfaction_score
+
+    from zendesk_satisfaction_ratings
+    where satisfaction_score in ('good', 'bad')
+    qualify row_number() over (
+        partition by ticket_id
+        order by updated_at desc nulls last, created_at desc nulls last, satisfaction_rating_id desc
+    ) = 1
+
+),
+
 zendesk_conversations as (
 
     select
@@ -165,20 +188,32 @@ zendesk_conversations as (
         cast(zendesk_tickets.requester_id as varchar) as author_id,
         zendesk_tickets.created_at as started_at,
         zendesk_tickets.created_at
-            + to_minutes(zendesk_latest_metrics.reply_time_calendar_minutes) as first_response_at
+            + to_minutes(zendesk_latest_metrics.reply_time_calendar_minutes) as first_response_at,
+        -- solved_at of a ticket reopened since is stale: only a solved or closed ticket is resolved
+        case
+            when zendesk_tickets.is_solved then zendesk_latest_metrics.solved_at
+        end as resolved_at,
+        -- the ratings endpoint first, else the score the ticket carries (both 'good' / 'bad' once rated)
+        coalesce(
+            zendesk_latest_ratings.satisfaction_score,
+            case when zendesk_tickets.satisfaction_score in ('good', 'bad') then zendesk_tickets.satisfaction_score end
+        ) as satisfaction_score
 
     from zendesk_tickets
     left join zendesk_latest_metrics
         on zendesk_tickets.ticket_id = zendesk_latest_metrics.ticket_id
+    left join zendesk_latest_ratings
+        on zendesk_tickets.ticket_id = zendesk_latest_ratings.ticket_id
 
 ),
 
 unioned as (
 
+    -- by name: social conversations have no resolved_at nor satisfaction_score (NULL)
     select * from facebook_conversations
-    union all
+    union all by name
     select * from x_conversations
-    union all
+    union all by name
     select * from zendesk_conversations
 
 )

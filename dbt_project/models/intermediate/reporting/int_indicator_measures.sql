@@ -12,6 +12,12 @@
 {%- set conversation_measures = [
     'conversations', 'conversations_answered', 'first_response_minutes_sum', 'first_response_minutes_median',
     'first_response_minutes_p90'] %}
+{%- set answer_measures = [
+    'first_response_business_minutes_sum', 'first_response_business_minutes_median',
+    'first_response_business_minutes_p90'] %}
+{%- set sla_measures = ['sla_conversations', 'sla_breaches'] %}
+{%- set resolution_measures = ['conversations_resolved', 'resolution_business_minutes_median'] %}
+{%- set rating_measures = ['satisfaction_good', 'satisfaction_rated'] %}
 {%- set mention_measures = ['brand_mentions', 'competitor_mentions', 'tracked_mentions'] %}
 {%- set lead_measures = ['leads', 'social_leads', 'leads_converted'] %}
 {%- set period_start -%}
@@ -73,6 +79,60 @@ conversations as (
 
 ),
 
+-- the service facts: subsets of the conversations, each a fact of its own (a period and channel without any
+-- measured answer, conversation under an SLA, resolution or rating has no measure of it)
+answers as (
+
+    -- answered conversations, measured in business minutes
+    select
+        started_date as activity_date,
+        channel_id,
+        first_response_business_minutes
+
+    from {{ ref('fct_conversations') }}
+    where first_response_business_minutes is not null
+
+),
+
+sla_conversations as (
+
+    -- conversations on a channel with a response SLA
+    select
+        started_date as activity_date,
+        channel_id,
+        is_sla_breached
+
+    from {{ ref('fct_conversations') }}
+    where response_sla_minutes is not null
+
+),
+
+resolutions as (
+
+    -- resolved tickets, by the period they were opened in
+    select
+        started_date as activity_date,
+        channel_id,
+        resolution_business_minutes
+
+    from {{ ref('fct_conversations') }}
+    where resolution_business_minutes is not null
+
+),
+
+ratings as (
+
+    -- rated tickets (good or bad), by the period they were opened in
+    select
+        started_date as activity_date,
+        channel_id,
+        is_satisfied
+
+    from {{ ref('fct_conversations') }}
+    where is_satisfied is not null
+
+),
+
 mentions as (
 
     select
@@ -97,7 +157,8 @@ leads as (
 
 ),
 
-{% for fact in ['contents', 'conversations', 'mentions', 'leads'] %}
+{% for fact in [
+    'contents', 'conversations', 'answers', 'sla_conversations', 'resolutions', 'ratings', 'mentions', 'leads'] %}
 {{ fact }}_by_period as (
 
     -- each row once per grain, with the start of its week, month and quarter; channel NULL outside dim_channels
@@ -165,6 +226,64 @@ conversation_measures as (
 
 ),
 
+answer_measures as (
+
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        cast(sum(cast(first_response_business_minutes as decimal(18, 6))) as double)
+            as first_response_business_minutes_sum,
+        quantile_cont(first_response_business_minutes, 0.5) as first_response_business_minutes_median,
+        quantile_cont(first_response_business_minutes, 0.9) as first_response_business_minutes_p90
+
+    from answers_by_period
+    {{ grouping_sets }}
+
+),
+
+sla_measures as (
+
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        count(*) as sla_conversations,
+        count(*) filter (where is_sla_breached) as sla_breaches
+
+    from sla_conversations_by_period
+    {{ grouping_sets }}
+
+),
+
+resolution_measures as (
+
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        count(*) as conversations_resolved,
+        quantile_cont(resolution_business_minutes, 0.5) as resolution_business_minutes_median
+
+    from resolutions_by_period
+    {{ grouping_sets }}
+
+),
+
+rating_measures as (
+
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        count(*) filter (where is_satisfied) as satisfaction_good,
+        count(*) as satisfaction_rated
+
+    from ratings_by_period
+    {{ grouping_sets }}
+
+),
+
 mention_measures as (
 
     select
@@ -200,6 +319,8 @@ long_measures as (
 {%- set sep = joiner('    union all') %}
 {%- for relation, measures in [
     ('content_measures', content_measures), ('conversation_measures', conversation_measures),
+    ('answer_measures', answer_measures), ('sla_measures', sla_measures),
+    ('resolution_measures', resolution_measures), ('rating_measures', rating_measures),
     ('mention_measures', mention_measures), ('lead_measures', lead_measures)] %}
 {%- for measure in measures %}
     {{ sep() }}
