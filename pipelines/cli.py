@@ -47,6 +47,7 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
         inbox_first, inbox_last = inbox_date_range(settings.feeds_dir())
         first_day, last_day = first_day or inbox_first, last_day or inbox_last
     print(f"building the warehouse {settings.warehouse_path()} from {first_day} to {last_day}", flush=True)
+    settings.apply_dagster_run_settings()
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     definitions = defs()
     job = definitions.resolve_job_def("refresh_warehouse")
@@ -115,6 +116,7 @@ def serve_start(timeout: float = 180.0) -> None:
     # `animateur serve stop` ends the whole process group (dagster dev's webserver and daemon included).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    settings.apply_dagster_run_settings()  # inherited by dagster dev's webserver and daemon, which create runs
     for name, svc in SERVICES.items():
         url = f"http://127.0.0.1:{svc['port']}{svc['health']}"
         if _answers(url):
