@@ -41,7 +41,9 @@ Schema (every key below is the complete list: an unknown key is an error, with a
             green: 0.06                 # status thresholds, ordered by the indicator's direction:
             amber: 0.045                # higher_is_better: green > amber; lower_is_better: green < amber
 
-Durations are calendar time: ``1d`` is 24 hours (1,440 minutes). A value reaching ``green`` is green, one
+Durations are read as minutes (``1d`` is 1,440 minutes) and SLAs are counted in business minutes, inside
+``business_hours`` (``fct_conversations.is_sla_breached``): write a one-business-day SLA as ``9h`` for 09:00–18:00.
+A value reaching ``green`` is green, one
 reaching ``amber`` is amber, anything else red ("reaching": at least for higher_is_better, at most for
 lower_is_better).
 
