@@ -67,6 +67,9 @@ class Export:
         self._prefix = ""
         self._names: list[str] | None = None
         self._name_set: set[str] | None = None
+        # texts already read: a format reads its metadata files (a manifest, actor.json) more than once, and
+        # the members' texts are held by the import anyway
+        self._texts: dict[str, str] = {}
         # an office document (XLSX, ODS) is a zip too, but one file of the export, not an archive of members
         if self.path.is_file() and self.path.suffix.lower() not in OFFICE_DOCUMENTS and zipfile.is_zipfile(self.path):
             self._zip = zipfile.ZipFile(self.path)
@@ -105,12 +108,19 @@ class Export:
             raise ExportError(f"{self.path}: no member {name}")
         return path.read_bytes()
 
+    @property
+    def is_archive(self) -> bool:
+        """A zip or a folder of members, rather than a single file (an XLSX counts as a single file)."""
+        return self._zip is not None or self.path.is_dir()
+
     def read_text(self, name: str) -> str:
-        data = self.read_bytes(name)
-        try:
-            return data.decode("utf-8-sig")  # exports from spreadsheet tools often start with a BOM
-        except UnicodeDecodeError as exc:
-            raise ExportError(f"{self.path}: {name} is not UTF-8 text ({exc})") from None
+        if name not in self._texts:
+            data = self.read_bytes(name)
+            try:
+                self._texts[name] = data.decode("utf-8-sig")  # spreadsheet tools' exports often start with a BOM
+            except UnicodeDecodeError as exc:
+                raise ExportError(f"{self.path}: {name} is not UTF-8 text ({exc})") from None
+        return self._texts[name]
 
     def has(self, name: str) -> bool:
         if self._name_set is None:
@@ -155,6 +165,11 @@ class ExportFormat:
 class TableImport:
     stats: TableLoadStats
     declared: int | None = None  # what the export says it holds, when it says
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """(records in, loaded, quarantined)."""
+        return self.stats.records_in, self.stats.loaded, self.stats.quarantined
 
     @property
     def balanced(self) -> bool:

@@ -29,8 +29,9 @@ from pipelines.defs.ingestion.imported.mapping import (
 )
 from pipelines.lib.imports import import_export
 from pipelines.lib.ingest import connect
+from tests.unit.import_support import HANDMADE_FIXTURES, counts
 
-HANDMADE = Path(__file__).resolve().parents[1] / "fixtures" / "handmade"
+HANDMADE = HANDMADE_FIXTURES
 HUBSPOT = HANDMADE / "crm_leads_csv" / "hubspot-contacts.csv"
 BRANDWATCH = HANDMADE / "listening_csv" / "brandwatch-mentions.csv"
 META_CLASSIC = HANDMADE / "meta_insights_export" / "page-insights-post-data-classic.csv"
@@ -57,9 +58,6 @@ def write(tmp_path: Path, name: str, text: str, *, bom: bool = False) -> Path:
     return path
 
 
-def counts(result, table: str) -> tuple[int, int, int]:
-    s = result.tables[table].stats
-    return s.records_in, s.loaded, s.quarantined
 
 
 def fetch(con, sql: str, params=()) -> list[tuple]:

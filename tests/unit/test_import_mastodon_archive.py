@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,10 +15,12 @@ import pytest
 from pipelines import cli
 from pipelines.defs.ingestion.mastodon.exports import EXPORT_FORMATS, members
 from pipelines.lib.imports import Export, ExportError, import_export
+from tests.unit.connector_support import REAL_FIXTURES, rows
+from tests.unit.import_support import HANDMADE_FIXTURES, counts, zipped
 
 FMT = EXPORT_FORMATS[0]
-ARCHIVE = Path(__file__).parents[1] / "fixtures" / "handmade" / "mastodon_outbox"
-SLACK_REAL = Path(__file__).parents[1] / "fixtures" / "real" / "slack_export" / "zulip"
+ARCHIVE = HANDMADE_FIXTURES / "mastodon_outbox"
+SLACK_REAL = REAL_FIXTURES / "slack_export" / "zulip"
 DAY = date(2024, 12, 2)
 ACCOUNT = "https://social.maisonlumiere.example/users/maisonlumiere"
 STATUS = ACCOUNT + "/statuses/"
@@ -43,22 +44,10 @@ def archive_copy(tmp_path: Path, edit=None, name: str = "archive") -> Path:
     return folder
 
 
-def zipped(folder: Path, tmp_path: Path) -> Path:
-    """The archive as Mastodon delivers it: a zip (here with its files inside a top folder, as often re-zipped)."""
-    target = tmp_path / f"{folder.name}.zip"
-    with zipfile.ZipFile(target, "w") as zf:
-        for path in sorted(folder.rglob("*")):
-            zf.write(path, f"archive-xyz/{path.relative_to(folder).as_posix()}")
-    return target
 
 
-def counts(result, table: str) -> tuple[int, int, int]:
-    stats = result.tables[f"mastodon.{table}"].stats
-    return stats.records_in, stats.loaded, stats.quarantined
 
 
-def rows(con, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
 
 
 def test_archive_balances_and_declares_the_statuses_count(warehouse_con):
@@ -66,8 +55,8 @@ def test_archive_balances_and_declares_the_statuses_count(warehouse_con):
     records_in = len(data["orderedItems"])  # counted here with json, independently of the import
     likes_in = len(load("likes.json")["orderedItems"])
     result = import_export(warehouse_con, FMT, ARCHIVE, DAY)
-    assert counts(result, "archive_statuses") == (records_in, records_in, 0)
-    assert counts(result, "archive_likes") == (likes_in, likes_in, 0)
+    assert counts(result, "mastodon.archive_statuses") == (records_in, records_in, 0)
+    assert counts(result, "mastodon.archive_likes") == (likes_in, likes_in, 0)
     assert (records_in, likes_in) == (11, 3)
     # Mastodon writes the account's statuses counter as totalItems: boosts count, direct messages do not
     # (9 for 11 activities, 2 of them direct); the summary shows both
@@ -139,7 +128,7 @@ def test_an_announce_is_a_boost_of_the_status_it_names(warehouse_con):
 def test_likes_json_lands_its_status_urls(warehouse_con):
     liked = load("likes.json")["orderedItems"]  # URLs only, as Mastodon writes them (any server's form)
     result = import_export(warehouse_con, FMT, ARCHIVE, DAY)
-    assert counts(result, "archive_likes") == (3, 3, 0)
+    assert counts(result, "mastodon.archive_likes") == (3, 3, 0)
     assert result.tables["mastodon.archive_likes"].declared is None
     assert sorted(r[0] for r in rows(warehouse_con, "select liked_status_url from mastodon.archive_likes")) == \
         sorted(liked) == [AMELIE + "/statuses/113499145633852333", "https://misskey.example/notes/9zk3m2h1q8",
@@ -157,7 +146,7 @@ def test_a_repeated_like_is_quarantined_and_a_likes_total_is_not_declared(tmp_pa
     likes.update(totalItems=4, orderedItems=[*liked, liked[0]])
     (folder / "likes.json").write_text(json.dumps(likes))
     result = import_export(warehouse_con, FMT, folder, DAY)
-    assert counts(result, "archive_likes") == (4, 3, 1)
+    assert counts(result, "mastodon.archive_likes") == (4, 3, 1)
     assert result.tables["mastodon.archive_likes"].declared is None
     assert rows(warehouse_con, "select record_index, reason from raw.quarantine") == [
         (4, f"duplicate liked_status_url {liked[0]} (already loaded from record 1 of page 1)")]
@@ -173,7 +162,7 @@ def test_corrupted_records_are_quarantined_with_reason_and_position(tmp_path, wa
         del items[6]["published"]  # record 7: a boost has no object date to fall back on
 
     result = import_export(warehouse_con, FMT, archive_copy(tmp_path, corrupt), DAY)
-    assert counts(result, "archive_statuses") == (11, 7, 4)
+    assert counts(result, "mastodon.archive_statuses") == (11, 7, 4)
     quarantined = rows(warehouse_con, "select record_index, reason from raw.quarantine order by record_index")
     assert quarantined == [
         (2, "invalid or missing id: absent"),
@@ -189,7 +178,7 @@ def test_a_truncated_outbox_is_quarantined_whole(tmp_path, warehouse_con):
     text = (ARCHIVE / "outbox.json").read_text(encoding="utf-8")
     (folder / "outbox.json").write_text(text[: len(text) // 2], encoding="utf-8")
     result = import_export(warehouse_con, FMT, folder, DAY)
-    assert counts(result, "archive_statuses") == (1, 0, 1)
+    assert counts(result, "mastodon.archive_statuses") == (1, 0, 1)
     assert result.tables["mastodon.archive_statuses"].declared == 9  # read from the part that is left
     assert rows(warehouse_con, "select record_index, reason, length(payload) from raw.quarantine") == [
         (None, "page is not valid JSON (truncated or corrupt body)", len(text) // 2)]
@@ -197,7 +186,7 @@ def test_a_truncated_outbox_is_quarantined_whole(tmp_path, warehouse_con):
 
 def test_the_same_archive_twice_lands_once_and_zip_and_folder_agree(tmp_path, warehouse_con):
     first = import_export(warehouse_con, FMT, ARCHIVE, DAY)
-    again = import_export(warehouse_con, FMT, zipped(archive_copy(tmp_path), tmp_path), DAY)
+    again = import_export(warehouse_con, FMT, zipped(archive_copy(tmp_path), tmp_path / "archive.zip", "archive-xyz"), DAY)
     assert first.pages_landed == 2  # outbox.json and likes.json
     assert again.pages_landed == 0
     assert sorted(again.already_imported) == ["mastodon/archive_likes", "mastodon/archive_statuses"]
@@ -208,16 +197,16 @@ def test_the_same_archive_twice_lands_once_and_zip_and_folder_agree(tmp_path, wa
 
 
 def test_the_zip_imports_like_the_folder(tmp_path, warehouse_con):
-    result = import_export(warehouse_con, FMT, zipped(archive_copy(tmp_path), tmp_path), DAY)
-    assert counts(result, "archive_statuses") == (11, 11, 0)
-    assert counts(result, "archive_likes") == (3, 3, 0)
+    result = import_export(warehouse_con, FMT, zipped(archive_copy(tmp_path), tmp_path / "archive.zip", "archive-xyz"), DAY)
+    assert counts(result, "mastodon.archive_statuses") == (11, 11, 0)
+    assert counts(result, "mastodon.archive_likes") == (3, 3, 0)
     assert rows(warehouse_con, "select distinct account_username from mastodon.archive_statuses") == [
         ("maisonlumiere",)]
 
 
 def test_matches_the_archive_and_rejects_other_files(tmp_path):
     folder = archive_copy(tmp_path)
-    assert FMT.matches(folder) and FMT.matches(zipped(folder, tmp_path)) and FMT.matches(ARCHIVE / "outbox.json")
+    assert FMT.matches(folder) and FMT.matches(zipped(folder, tmp_path / "archive.zip", "archive-xyz")) and FMT.matches(ARCHIVE / "outbox.json")
     assert not FMT.matches(SLACK_REAL)
     assert not FMT.matches(ARCHIVE / "actor.json")
     assert not FMT.matches(ARCHIVE / "likes.json")  # an OrderedCollection too, but not the outbox

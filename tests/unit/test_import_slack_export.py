@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,10 +14,12 @@ import pytest
 from pipelines import cli
 from pipelines.defs.ingestion.slack.exports import EXPORT_FORMATS, members
 from pipelines.lib.imports import Export, ExportError, import_export
+from tests.unit.connector_support import REAL_FIXTURES, rows
+from tests.unit.import_support import HANDMADE_FIXTURES, counts, zipped
 
 FMT = EXPORT_FORMATS[0]
-REAL = Path(__file__).parents[1] / "fixtures" / "real" / "slack_export" / "zulip"
-MASTODON_REAL = Path(__file__).parents[1] / "fixtures" / "handmade" / "mastodon_outbox"
+REAL = REAL_FIXTURES / "slack_export" / "zulip"
+MASTODON_ARCHIVE = HANDMADE_FIXTURES / "mastodon_outbox"
 DAY = date(2024, 9, 2)
 RANDOM = "C061A0WJG"  # the id channels.json gives the channel 'random'
 
@@ -32,21 +33,10 @@ def export_copy(tmp_path: Path, name: str = "export") -> Path:
     return folder
 
 
-def zipped(folder: Path, tmp_path: Path, top: str = "") -> Path:
-    target = tmp_path / f"{folder.name}.zip"
-    with zipfile.ZipFile(target, "w") as zf:
-        for path in sorted(folder.rglob("*")):
-            zf.write(path, top + path.relative_to(folder).as_posix())
-    return target
 
 
-def counts(result, table: str) -> tuple[int, int, int]:
-    stats = result.tables[f"slack.{table}"].stats
-    return stats.records_in, stats.loaded, stats.quarantined
 
 
-def rows(con, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
 
 
 def messages_in(folder: Path) -> int:
@@ -59,9 +49,9 @@ def test_real_export_balances_and_types_every_table(tmp_path, warehouse_con):
     n_channels = len(json.loads((folder / "channels.json").read_text()))
     n_users = len(json.loads((folder / "users.json").read_text()))
     result = import_export(warehouse_con, FMT, folder, DAY)
-    assert counts(result, "export_messages") == (n_messages, n_messages, 0) == (13, 13, 0)
-    assert counts(result, "export_channels") == (n_channels, n_channels, 0) == (4, 4, 0)
-    assert counts(result, "export_users") == (n_users, n_users, 0) == (4, 4, 0)
+    assert counts(result, "slack.export_messages") == (n_messages, n_messages, 0) == (13, 13, 0)
+    assert counts(result, "slack.export_channels") == (n_channels, n_channels, 0) == (4, 4, 0)
+    assert counts(result, "slack.export_users") == (n_users, n_users, 0) == (4, 4, 0)
     assert result.pages_landed == 2 + 1 + 1  # one page per day file
 
     shared = rows(warehouse_con, """
@@ -99,7 +89,7 @@ def test_corrupted_day_files_are_quarantined_with_reason_and_position(tmp_path, 
     (folder / "unlisted" / "2018-02-01.json").write_text(json.dumps([{"type": "message", "ts": "1517443200.000100"}]))
 
     result = import_export(warehouse_con, FMT, folder, DAY)
-    assert counts(result, "export_messages") == (1 + 11 + 1, 11 - 2, 1 + 2 + 1)
+    assert counts(result, "slack.export_messages") == (1 + 11 + 1, 11 - 2, 1 + 2 + 1)
     quarantined = rows(warehouse_con, """
         select regexp_extract(source_file, '!([^?]+)', 1), record_index, reason from raw.quarantine
         order by 1, 2""")
@@ -114,25 +104,25 @@ def test_corrupted_day_files_are_quarantined_with_reason_and_position(tmp_path, 
 def test_the_same_export_twice_lands_once_and_zip_and_folder_agree(tmp_path, warehouse_con):
     folder = export_copy(tmp_path)
     first = import_export(warehouse_con, FMT, folder, DAY)
-    again = import_export(warehouse_con, FMT, zipped(folder, tmp_path), DAY)
+    again = import_export(warehouse_con, FMT, zipped(folder, tmp_path / "export.zip"), DAY)
     assert first.pages_landed == 4 and again.pages_landed == 0
     assert sorted(again.already_imported) == ["slack/export_channels", "slack/export_messages", "slack/export_users"]
     assert rows(warehouse_con, "select count(*), count(distinct message_id) from slack.export_messages") == [(13, 13)]
 
 
-@pytest.mark.parametrize("top", ["", "My Workspace Slack export Jan 1 2018 - Feb 1 2018/"])
+@pytest.mark.parametrize("top", ["", "My Workspace Slack export Jan 1 2018 - Feb 1 2018"])
 def test_the_zip_imports_like_the_folder(tmp_path, warehouse_con, top):
-    result = import_export(warehouse_con, FMT, zipped(export_copy(tmp_path), tmp_path, top), DAY)
-    assert counts(result, "export_messages") == (13, 13, 0)
+    result = import_export(warehouse_con, FMT, zipped(export_copy(tmp_path), tmp_path / "export.zip", top), DAY)
+    assert counts(result, "slack.export_messages") == (13, 13, 0)
     assert rows(warehouse_con, "select distinct channel_id from slack.export_messages") == [(RANDOM,)]
 
 
 def test_matches_the_export_and_rejects_other_files(tmp_path):
     folder = export_copy(tmp_path)
-    assert FMT.matches(folder) and FMT.matches(zipped(folder, tmp_path))
-    assert not FMT.matches(MASTODON_REAL)
+    assert FMT.matches(folder) and FMT.matches(zipped(folder, tmp_path / "export.zip"))
+    assert not FMT.matches(MASTODON_ARCHIVE)
     assert not FMT.matches(folder / "users.json")
-    with Export(MASTODON_REAL) as export, pytest.raises(ExportError, match="not a Slack export"):
+    with Export(MASTODON_ARCHIVE) as export, pytest.raises(ExportError, match="not a Slack export"):
         members(export)
 
 
@@ -164,7 +154,7 @@ def test_a_large_export_imports_in_one_set_based_pass(tmp_path, warehouse_con):
     began = time.monotonic()
     result = import_export(warehouse_con, FMT, folder, DAY)
     elapsed = time.monotonic() - began
-    assert counts(result, "export_messages") == (30_000, 30_000, 0)
+    assert counts(result, "slack.export_messages") == (30_000, 30_000, 0)
     assert rows(warehouse_con, "select count(distinct channel_id), sum(reaction_count) from slack.export_messages") == [
         (30, 30 * 200 * (0 + 1 + 2 + 3 + 4))]
     assert elapsed < 60, f"30,000 messages took {elapsed:.1f}s"

@@ -15,12 +15,13 @@ import pytest
 from pipelines import cli
 from pipelines.defs.ingestion.blog.exports import EXPORT_FORMATS, members
 from pipelines.lib.imports import Export, ExportError, import_export
+from tests.unit.connector_support import REAL_FIXTURES, rows
+from tests.unit.import_support import HANDMADE_FIXTURES, counts
 
 FMT = EXPORT_FORMATS[0]
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-REAL = FIXTURES / "real" / "wordpress_wxr" / "jekyll-import" / "sitetitle.wordpress.2025-01-19.000.xml"
-HANDMADE = FIXTURES / "handmade" / "wordpress_wxr" / "comments.wordpress.xml"
-SLACK_REAL = FIXTURES / "real" / "slack_export" / "zulip"
+REAL = REAL_FIXTURES / "wordpress_wxr" / "jekyll-import" / "sitetitle.wordpress.2025-01-19.000.xml"
+HANDMADE = HANDMADE_FIXTURES / "wordpress_wxr" / "comments.wordpress.xml"
+SLACK_REAL = REAL_FIXTURES / "slack_export" / "zulip"
 DAY = date(2025, 1, 20)
 WP = "{http://wordpress.org/export/1.2/}"
 
@@ -30,21 +31,16 @@ def items(path: Path) -> list[ET.Element]:
     return [i for i in ET.parse(path).getroot().iter("item") if i.findtext(f"{WP}post_type") in ("post", "page")]
 
 
-def counts(result, table: str) -> tuple[int, int, int]:
-    stats = result.tables[f"blog.{table}"].stats
-    return stats.records_in, stats.loaded, stats.quarantined
 
 
-def rows(con, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
 
 
 def test_real_export_balances_and_types_its_posts(warehouse_con):
     posts = items(REAL)
     n_comments = sum(len(p.findall(f"{WP}comment")) for p in posts)
     result = import_export(warehouse_con, FMT, REAL, DAY)
-    assert counts(result, "wxr_posts") == (len(posts), len(posts), 0) == (8, 8, 0)
-    assert counts(result, "wxr_comments") == (n_comments, n_comments, 0) == (0, 0, 0)
+    assert counts(result, "blog.wxr_posts") == (len(posts), len(posts), 0) == (8, 8, 0)
+    assert counts(result, "blog.wxr_comments") == (n_comments, n_comments, 0) == (0, 0, 0)
     # attachments, global styles and navigation are not posts: they stay in the landed file only
     assert len(list(ET.parse(REAL).getroot().iter("item"))) == 16
 
@@ -71,8 +67,8 @@ def test_comments_and_drafts(warehouse_con):
     posts = items(HANDMADE)
     comments = [c for p in posts for c in p.findall(f"{WP}comment")]
     result = import_export(warehouse_con, FMT, HANDMADE, DAY)
-    assert counts(result, "wxr_posts") == (len(posts), len(posts), 0) == (3, 3, 0)
-    assert counts(result, "wxr_comments") == (len(comments), len(comments), 0) == (4, 4, 0)
+    assert counts(result, "blog.wxr_posts") == (len(posts), len(posts), 0) == (3, 3, 0)
+    assert counts(result, "blog.wxr_comments") == (len(comments), len(comments), 0) == (4, 4, 0)
     # a draft's 0000-00-00 00:00:00 date is no date, not an error
     assert rows(warehouse_con, "select status, published_at, modified_at from blog.wxr_posts where post_id = '24'") == [
         ("draft", None, datetime(2024, 6, 5, 15, 42, 10, tzinfo=UTC))]
@@ -98,9 +94,9 @@ def test_corrupted_posts_are_quarantined_with_reason_and_position(tmp_path, ware
     broken = tmp_path / "broken.xml"
     broken.write_text(text)
     result = import_export(warehouse_con, FMT, broken, DAY)
-    assert counts(result, "wxr_posts") == (3, 1, 2)
+    assert counts(result, "blog.wxr_posts") == (3, 1, 2)
     # the page's comment (record 4) goes with its page: it has no post id to belong to
-    assert counts(result, "wxr_comments") == (4, 2, 2)
+    assert counts(result, "blog.wxr_comments") == (4, 2, 2)
     assert rows(warehouse_con, "select entity, record_index, reason from raw.quarantine order by 1, 2") == [
         ("wxr_comments", 2, 'invalid or missing comment_date_gmt: "2024-06-01 25:20:00"'),
         ("wxr_comments", 4, "invalid or missing post_id: absent"),
@@ -114,8 +110,8 @@ def test_a_truncated_export_is_quarantined_whole(tmp_path, warehouse_con):
     truncated = tmp_path / "truncated.xml"
     truncated.write_text(text[: len(text) // 2])
     result = import_export(warehouse_con, FMT, truncated, DAY)
-    assert counts(result, "wxr_posts") == (1, 0, 1)
-    assert counts(result, "wxr_comments") == (1, 0, 1)
+    assert counts(result, "blog.wxr_posts") == (1, 0, 1)
+    assert counts(result, "blog.wxr_comments") == (1, 0, 1)
     reasons = rows(warehouse_con, "select distinct record_index, source_file, reason from raw.quarantine")
     assert len(reasons) == 1
     assert reasons[0][:2] == (None, str(truncated))
@@ -144,7 +140,7 @@ def test_zip_and_folder_of_several_files_import_as_one_batch(tmp_path, warehouse
             zf.write(path, f"wordpress-export/{path.name}")
     from_folder = import_export(warehouse_con, FMT, folder, DAY)
     assert from_folder.pages_landed == 2
-    assert counts(from_folder, "wxr_posts") == (11, 11, 0)
+    assert counts(from_folder, "blog.wxr_posts") == (11, 11, 0)
     from_zip = import_export(warehouse_con, FMT, archive, DAY)
     assert from_zip.pages_landed == 0 and from_zip.already_imported == ["blog/wxr"]
     assert rows(warehouse_con, "select site_url, count(*) from blog.wxr_posts group by 1 order by 1") == [

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from pipelines.defs.resources import FeedsInbox, Warehouse
 from pipelines.lib.imports import ExportError, import_export
 from pipelines.lib.ingest import connect
 from tests.unit.connector_support import REAL_FIXTURES, rows
+from tests.unit.import_support import zipped
 
 ARCHIVE = REAL_FIXTURES / "x_archive" / "mrled-twarchive"
 SIBLINGS = REAL_FIXTURES / "x_archive" / "twitter-to-sqlite"
@@ -34,13 +34,6 @@ def js_records(path: Path) -> list:
     return json.loads(re.sub(r"^\s*window\.[\w.]+\s*=\s*", "", path.read_text(), count=1))
 
 
-def zipped(folder: Path, target: Path, top: str = "twitter-archive") -> Path:
-    """The folder as users download it: a zip whose members sit in one top folder."""
-    with zipfile.ZipFile(target, "w") as zf:
-        for file in folder.rglob("*"):
-            if file.is_file():
-                zf.write(file, f"{top}/{file.relative_to(folder).as_posix()}")
-    return target
 
 
 def siblings_archive(tmp_path: Path) -> Path:
@@ -85,7 +78,7 @@ def test_followers_and_owner_from_account_js_when_there_is_no_manifest(warehouse
 
 
 def test_zip_and_folder_are_the_same_export_and_land_once(warehouse_con, tmp_path):
-    first = import_export(warehouse_con, X_ARCHIVE, zipped(ARCHIVE, tmp_path / "archive.zip"), DAY)
+    first = import_export(warehouse_con, X_ARCHIVE, zipped(ARCHIVE, tmp_path / "archive.zip", "twitter-archive"), DAY)
     assert first.pages_landed == 1 and not first.already_imported
     again = import_export(warehouse_con, X_ARCHIVE, ARCHIVE, date(2026, 6, 2))
     assert again.pages_landed == 0
@@ -125,7 +118,7 @@ def test_bad_records_and_an_unreadable_file_are_quarantined_with_reason_and_posi
 def test_not_an_archive_is_refused_with_its_name(warehouse_con, tmp_path):
     other = tmp_path / "export.csv"
     other.write_text("Post ID,Permalink\n1,https://example.org\n")
-    assert matches(ARCHIVE) and matches(zipped(ARCHIVE, tmp_path / "a.zip")) and matches(siblings_archive(tmp_path))
+    assert matches(ARCHIVE) and matches(zipped(ARCHIVE, tmp_path / "a.zip", "twitter-archive")) and matches(siblings_archive(tmp_path))
     assert not matches(other) and not matches(tmp_path / "missing.zip")
     with pytest.raises(ExportError, match=r"export\.csv: not an X archive"):
         import_export(warehouse_con, X_ARCHIVE, other, DAY)
@@ -144,7 +137,7 @@ def test_the_cli_imports_with_a_summary_and_warns_of_a_count_mismatch(tmp_path, 
 def test_an_archive_dropped_in_the_inbox_is_imported_by_the_asset_once(tmp_path):
     inbox = tmp_path / "inbox"
     (inbox / "x").mkdir(parents=True)
-    zipped(ARCHIVE, inbox / "x" / "twitter-2022-05-06.zip")
+    zipped(ARCHIVE, inbox / "x" / "twitter-2022-05-06.zip", "twitter-archive")
     tweets_feed = next(f for f in FEEDS if f.feed == "archive_tweets")
     asset = build_feed_assets(tweets_feed, pool="duckdb_warehouse", export_formats=(X_ARCHIVE,))
     resources = {"warehouse": Warehouse(path=str(tmp_path / "w.duckdb")), "inbox": FeedsInbox(path=str(inbox))}

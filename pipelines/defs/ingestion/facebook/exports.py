@@ -19,7 +19,6 @@ does not say which): stored as given, a timestamp without time zone."""
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -135,15 +134,8 @@ def _is_data_file(name: str) -> bool:
     return name.lower().endswith((".csv", ".xlsx")) and not Path(name).name.startswith((".", "~$"))
 
 
-def _single_workbook(export: Export) -> bool:
-    """An XLSX is itself a zip: ``Export`` opens it as an archive of XML parts; it is one file here."""
-    return export.path.is_file() and export.path.suffix.lower() == ".xlsx"
-
-
 def _texts(export: Export, *, head_only: bool = False) -> list[tuple[str, str]]:
     """(member name, CSV text) of every CSV/XLSX of the export, an XLSX converted to CSV text."""
-    if _single_workbook(export):
-        return [(export.path.name, xlsx_to_csv(export.path.read_bytes(), str(export.path)))]
     out = []
     for name in (n for n in export.names() if _is_data_file(n)):
         if name.lower().endswith(".xlsx"):
@@ -163,7 +155,7 @@ def _layout_of_text(text: str) -> str | None:
 def members(export: Export) -> dict[str, list[ExportMember]]:
     """Every CSV/XLSX of the export that is a post Insights export; a single file that is not one, or a zip /
     folder holding none, is an ExportError."""
-    single = export.path.is_file() and (_single_workbook(export) or not zipfile.is_zipfile(export.path))
+    single = not export.is_archive
     pages = []
     for name, text in _texts(export):
         if _layout_of_text(text) is None:
