@@ -81,6 +81,9 @@ class Column:
     expr: str
     required: bool = False
     raw_field: str | None = None  # JSON path shown in the quarantine reason (defaults to the column name)
+    # An optional column whose raw value is given but does not type ('12x' for a number) quarantines its record
+    # rather than loading as NULL, which would read as "not reported".
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,11 +324,13 @@ def prepare_pages(con: duckdb.DuckDBPyConnection, feed: FeedSpec, days: list[dat
 def _reason_sql(table: TableSpec) -> str:
     parts = []
     for c in table.columns:
-        if c.required:
+        if c.required or c.strict:
             raw = c.raw_field or c.name
             path = raw if raw.startswith("$") else f"$.{raw}"
+            failed = (f"{c.name} is null" if c.required else
+                      f"{c.name} is null and coalesce(json_type(payload, '{path}'), 'NULL') <> 'NULL'")
             parts.append(
-                f"case when {c.name} is null then 'invalid or missing {raw.lstrip('$.')}: ' || "
+                f"case when {failed} then 'invalid or missing {raw.lstrip('$.')}: ' || "
                 f"coalesce(json_extract(payload, '{path}')::varchar, 'absent') end"
             )
     parts.append(

@@ -154,19 +154,12 @@ SQL_TYPES = {"text": "varchar", "timestamp": "timestamptz", "local_timestamp": "
 def typed_columns(columns: list[tuple[str, str, bool]]) -> tuple[Column, ...]:
     """Columns ``(name, kind, required)`` read from the record's string field of the same name.
 
-    A required column that does not type is quarantined by the ingestion contract. An optional one that is given
-    but does not type (``'12x'`` for a number) must not load as NULL silently: a companion check column
-    ``_<name>_valid`` (required, always true in loaded rows) sends its record to quarantine with the reason
-    ``invalid or missing <name>: "12x"``."""
-    out = []
-    for name, kind, required in columns:
-        expr = typed_sql(kind, name)
-        out.append(Column(name, SQL_TYPES[kind], expr, required=required, raw_field=name))
-        if kind != "text" and not required:
-            out.append(Column(f"_{name}_valid", "boolean",
-                              f"case when {field_text(name)} is null or ({expr}) is not null then true end",
-                              required=True, raw_field=name))
-    return tuple(out)
+    A required column that does not type is quarantined by the ingestion contract; so is an optional one that is
+    given but does not type (``'12x'`` for a number: ``Column.strict``), with the reason
+    ``invalid or missing <name>: "12x"``, rather than loading as NULL."""
+    return tuple(Column(name, SQL_TYPES[kind], typed_sql(kind, name), required=required, raw_field=name,
+                        strict=kind != "text")
+                 for name, kind, required in columns)
 
 
 def _table_spec(target: Target) -> TableSpec:
