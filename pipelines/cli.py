@@ -8,6 +8,8 @@
     animateur import generic <path> --mapping M.yml             any CSV/JSON, through a YAML mapping
     animateur strategy check [PATH]        validate strategy.yml (default: ANIMATEUR_STRATEGY, data/, the demo's)
     animateur strategy init --field F      print a strategy file to start from (cause, media, work, ...)
+    animateur erase-member <platform> <handle> [--dry-run]   erase a person (README "Privacy")
+    animateur report weekly|monthly|quarterly PERIOD [--language fr|en]   render one report (HTML + PDF)
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.defs.automation import partition_range_tags
+    from pipelines.defs.automation import WAREHOUSE_ASSETS, partition_range_tags
 
     if first_day is None or last_day is None:
         inbox_first, inbox_last = inbox_date_range(settings.feeds_dir())
@@ -55,7 +57,8 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
     if select:
         with warnings.catch_warnings():  # the selection-string parser is flagged beta; its syntax is stable
             warnings.simplefilter("ignore", dg.BetaWarning)
-            asset_keys = list(dg.AssetSelection.from_string(select).resolve(definitions.resolve_asset_graph()))
+            selection = dg.AssetSelection.from_string(select) & WAREHOUSE_ASSETS  # the refresh job's assets only
+            asset_keys = list(selection.resolve(definitions.resolve_asset_graph()))
         print(f"selected {len(asset_keys)} assets: {select}", flush=True)
     result = job.execute_in_process(
         instance=instance,
@@ -217,6 +220,66 @@ def import_export_file(format_name: str, path: Path, day: date, *, mapping: Path
     return 0
 
 
+def report(kind: str, period: str, language: str | None = None) -> int:
+    """Render one report (``<data_dir>/reports/<kind>/<period_start>.html|pdf``) as a run of its Dagster job,
+    recorded in DAGSTER_HOME like the scheduled ones. ``period``: a day inside it, ``2026-06`` or ``2026-Q2``."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.lib.reports.periods import parse_period
+
+    try:
+        start = parse_period(kind, period)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
+    if not settings.published_path().exists():
+        raise SystemExit(f"{settings.published_path()} does not exist yet: run `animateur build` first")
+    if language:
+        os.environ["ANIMATEUR_REPORT_LANGUAGE"] = language
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    result = defs().resolve_job_def(f"{kind}_report").execute_in_process(
+        instance=instance, partition_key=start.isoformat(), raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    if not result.success:
+        print(f"run {result.run_id}: FAILURE", file=sys.stderr)
+        return 1
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        for name in ("html", "pdf"):
+            if name in metadata:
+                print(metadata[name].value)
+    return 0
+
+
+def erase_member_command(platform: str, handle: str, *, dry_run: bool = False) -> int:
+    """Erase a person from raw, the typed tables, the models and the published copy (pipelines/lib/erasure.py),
+    then print what was done and the inbox files that still name them."""
+    import duckdb
+
+    from pipelines.lib.erasure import REBUILD_SELECTION, ErasureError, erase_member
+    from pipelines.lib.pseudonyms import PseudonymKeyError
+
+    warehouse = settings.warehouse_path()
+    if not warehouse.exists():
+        raise SystemExit(f"{warehouse} does not exist: nothing to erase")
+    try:
+        report = erase_member(warehouse, platform, handle, inbox=settings.inbox_dir(), dry_run=dry_run,
+                              rebuild=lambda first, last: build(first, last, REBUILD_SELECTION),
+                              other_files=(settings.identity_reviews_path(),))
+    except (ErasureError, PseudonymKeyError) as exc:
+        raise SystemExit(str(exc)) from None
+    except duckdb.IOException as exc:  # another process (a run, an analyst's shell) holds the warehouse
+        raise SystemExit(f"cannot open {warehouse} for writing ({exc}): retry when the run ends") from None
+    if dry_run:
+        person = report.person
+        print(f"would erase member of {platform}:{handle}: {len(person.accounts)} account(s): "
+              f"{', '.join(person.account_keys)}")
+        return 0
+    print("\n".join(report.lines()))
+    return 0 if report.rebuilt and not report.residuals else 1
+
+
 def strategy_command(action: str, path: Path | None, field: str | None) -> int:
     """``check``: print OK and a summary, or every mistake (exit 1). ``init``: print a file to start from."""
     from pipelines.lib.strategy import FIELDS, StrategyError, load_strategy, starter_file
@@ -265,7 +328,17 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument("action", choices=["check", "init"])
     st.add_argument("path", nargs="?", type=Path, help="the file to check (default: the configured strategy)")
     st.add_argument("--field", help="init: cause, media, work, luxury_brand or group")
+    r = sub.add_parser("report", help="render one report document (HTML and PDF) from the published copy")
+    r.add_argument("kind", choices=["weekly", "monthly", "quarterly"])
+    r.add_argument("period", help="a day of the period (2026-06-22), a month (2026-06) or a quarter (2026-Q2)")
+    r.add_argument("--language", choices=["fr", "en"], help="default: strategy.yml (reports.language, else "
+                   "organisation.default_language)")
+    em = sub.add_parser("erase-member", help="erase a person from the warehouse and the published copy")
+    em.add_argument("platform", help="the channel of the account: x, facebook, zendesk, ...")
+    em.add_argument("handle", help="the account's handle (with or without @), id or e-mail")
+    em.add_argument("--dry-run", action="store_true", help="only show the accounts that would be erased")
     args = parser.parse_args(argv)
+    settings.load_dotenv()  # .env (git-ignored) fills what the environment does not set: the pseudonym key
 
     if args.command == "demo":
         from pipelines.demo.generator import main as generate_main
@@ -281,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
         return import_export_file(args.format, args.path, day, mapping=args.mapping, refresh=not args.no_build)
     if args.command == "strategy":
         return strategy_command(args.action, args.path, args.field)
+    if args.command == "erase-member":
+        return erase_member_command(args.platform, args.handle, dry_run=args.dry_run)
+    if args.command == "report":
+        return report(args.kind, args.period, args.language)
     if args.command == "sql":
         sql(args.query, warehouse=args.warehouse)
         return 0

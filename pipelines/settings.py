@@ -36,12 +36,32 @@ def feeds_dir() -> Path:
     return Path(os.environ.get("ANIMATEUR_FEEDS_DIR", demo_inbox_dir())).resolve()
 
 
+def alerts_path() -> Path:
+    """The alerts sensor's own DuckDB file (table ``alerts``): ``ANIMATEUR_ALERTS``, default
+    ``<data_dir>/alerts/alerts.duckdb``. The sensor writes it, the dashboards read it."""
+    return Path(os.environ.get("ANIMATEUR_ALERTS", data_dir() / "alerts" / "alerts.duckdb")).resolve()
+
+
+def reports_dir() -> Path:
+    """Where the report documents land: ``<reports_dir>/<kind>/<period>.{html,pdf}``."""
+    return Path(os.environ.get("ANIMATEUR_REPORTS_DIR", data_dir() / "reports")).resolve()
+
+
 def strategy_path() -> Path:
     """The community strategy: ``ANIMATEUR_STRATEGY``, else ``data/strategy.yml`` when it exists, else the demo's."""
     if os.environ.get("ANIMATEUR_STRATEGY"):
         return Path(os.environ["ANIMATEUR_STRATEGY"]).resolve()
     own = data_dir() / "strategy.yml"
     return own if own.exists() else REPO_ROOT / "pipelines" / "demo" / "strategy.yml"
+
+
+def identity_reviews_path() -> Path:
+    """The reviewed identity decisions (merge / unmerge, README "Members and community health"):
+    ``ANIMATEUR_IDENTITY_REVIEWS``, else ``<data_dir>/identity_reviews.csv`` when it exists, else the demo's."""
+    if os.environ.get("ANIMATEUR_IDENTITY_REVIEWS"):
+        return Path(os.environ["ANIMATEUR_IDENTITY_REVIEWS"]).resolve()
+    own = data_dir() / "identity_reviews.csv"
+    return own if own.exists() else REPO_ROOT / "pipelines" / "demo" / "identity_reviews.csv"
 
 
 # A ranged run (a backfill of N days in one run) records one "materialization planned" event per asset instead
@@ -59,6 +79,34 @@ def apply_dagster_run_settings() -> None:
 def partitions_start() -> str:
     """First daily partition. Older data can still be loaded by moving this date back."""
     return os.environ.get("ANIMATEUR_PARTITIONS_START", "2025-01-01")
+
+
+# Key of the member pseudonyms in tests and benchmarks (environment_for); deployments set their own, secret.
+TEST_PSEUDONYM_KEY = "animateur-test-pseudonym-key-not-secret"
+DOTENV_PATH = REPO_ROOT / ".env"
+
+
+def load_dotenv(path: Path = DOTENV_PATH) -> list[str]:
+    """Read ``KEY=VALUE`` lines of a git-ignored ``.env`` into the environment, without overriding what is
+    already set (the environment wins). Comments, blank lines and ``export`` prefixes are allowed; values may
+    be quoted. Returns the names set. ``dagster dev`` reads the same file by itself."""
+    if not path.is_file():
+        return []
+    loaded = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:  # an inline comment after an unquoted value
+            value = value.split(" #", 1)[0].rstrip()
+        if name and name not in os.environ:
+            os.environ[name] = value
+            loaded.append(name)
+    return loaded
 
 
 def environment_for(data_dir: Path) -> dict[str, str]:
@@ -79,4 +127,6 @@ def environment_for(data_dir: Path) -> dict[str, str]:
         **DAGSTER_RANGED_RUN_SETTINGS,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "GX_ANALYTICS_ENABLED": "False",
+        # a fixed key: the tests' pseudonyms are the same on every run (never a deployment's key)
+        "ANIMATEUR_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY,
     }

@@ -1,22 +1,23 @@
-"""Weekly page: the last full week against the previous one, and 12-week trends per channel.
+"""Weekly page: the last full week against the previous one — publishing, conversations, response time
+against the SLA, the conversations still waiting, the week's alerts — and 12-week trends per channel.
 
-UI only: every query lives in dashboards.data, every displayed string in dashboards.formatting.
+UI only: every query lives in dashboards.data, every displayed string in dashboards.i18n / formatting.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dashboards import data
+from dashboards import data, ui
 from dashboards.formatting import (
-    ALL_CHANNELS_ID,
-    ALL_CHANNELS_LABEL,
     build_kpi_cards,
+    format_count,
+    format_timestamp,
     format_week_label,
     format_week_short,
 )
@@ -27,42 +28,36 @@ BAR_HIGHLIGHT = "#0F766E"
 LINE_COLOR = "#C2410C"
 CARDS_PER_ROW = 3
 
-published = data.require_published()
+lang = ui.lang()
+tr = ui.tr
+published = data.require_published(lang=lang)
 last_week = data.latest_full_week(published)
 
-st.title("Weekly performance")
+st.title(tr("weekly.title"))
 
 if last_week is None:
-    st.info(
-        "The published data does not cover a full week (Monday to Sunday) yet. "
-        "Come back once the pipeline has loaded at least one complete week.",
-        icon=":material/hourglass_empty:",
-    )
+    st.info(tr("weekly.no_full_week"), icon=":material/hourglass_empty:")
     st.stop()
 
 prev_week = data.previous_week(last_week)
 channels = data.channels(published)
 channel_names = dict(zip(channels["channel_id"], channels["channel_name"], strict=True))
+label_channel = ui.channel_label(channels)
 
 header, selector = st.columns([3, 1], vertical_alignment="bottom")
 with header:
-    st.markdown(f"### {format_week_label(last_week)}")
-    st.caption(f"Last full week (Monday–Sunday, UTC), compared with {format_week_label(prev_week)}.")
+    st.markdown(f"### {format_week_label(last_week, lang)}")
+    st.caption(tr("weekly.compared_with", previous=format_week_label(prev_week, lang)))
 with selector:
-    channel_id = st.selectbox(
-        "Channel",
-        [ALL_CHANNELS_ID, *channels["channel_id"].tolist()],
-        index=0,
-        format_func=lambda cid: ALL_CHANNELS_LABEL if cid == ALL_CHANNELS_ID else channel_names.get(cid, cid),
-        key="weekly_channel",
-    )
+    channel_id = ui.channel_choice(channels, key="weekly_channel")
 
 cards = build_kpi_cards(
     data.kpis(last_week, channel_id, published),
     data.kpis(prev_week, channel_id, published),
     channel_id=channel_id,
+    lang=lang,
 )
-delta_description = f"vs {format_week_short(prev_week)}"
+delta_description = tr("weekly.vs", week=format_week_short(prev_week, lang))
 for group in dict.fromkeys(card.group for card in cards):
     st.markdown(f"**{group}**")
     group_cards = [card for card in cards if card.group == group]
@@ -78,14 +73,87 @@ for group in dict.fromkeys(card.group for card in cards):
             border=True,
         )
 
+# --------------------------------------------------------------------------- best contents
+st.subheader(tr("weekly.best_contents"))
+st.caption(tr("weekly.best_contents_caption"))
+best = data.top_contents(last_week, channel_id, 5, published)
+best = best.assign(channel_id=best["channel_id"].map(label_channel))
+ui.show_table(
+    best,
+    "best_contents",
+    headers={
+        "published_at": "col.published_at", "channel_id": "col.channel", "content_format": "col.format",
+        "text": "col.text", "reach": "col.reach", "interactions": "col.interactions",
+        "engagement_rate": "col.engagement_rate", "url": "col.url",
+    },
+    formats={"published_at": "timestamp", "reach": "count", "interactions": "count", "engagement_rate": "rate"},
+)
+
+# --------------------------------------------------------------------------- SLA and waiting conversations
+st.subheader(tr("weekly.sla"))
+st.caption(tr("weekly.sla_caption"))
+sla = data.sla_by_channel(last_week, published)
+sla = sla.assign(channel_id=sla["channel_id"].map(label_channel))
+ui.show_table(
+    sla,
+    "response_sla",
+    headers={
+        "channel_id": "col.channel", "conversations": "col.conversations", "answered": "col.answered",
+        "response_sla_minutes": "col.sla", "median_first_response_business_minutes": "col.median_business",
+        "sla_breaches": "col.breaches", "sla_breach_rate": "col.breach_rate",
+    },
+    formats={
+        "conversations": "count", "answered": "count", "response_sla_minutes": "duration",
+        "median_first_response_business_minutes": "duration", "sla_breaches": "count", "sla_breach_rate": "rate",
+    },
+)
+
+st.subheader(tr("weekly.waiting"))
+waiting = data.waiting_conversations(channel_id, 200, published)
+horizon = waiting["started_at"].max() + pd.to_timedelta(waiting["waiting_minutes"].max(), unit="m") \
+    if len(waiting) else None
+st.caption(tr(
+    "weekly.waiting_caption",
+    count=format_count(data.waiting_count(channel_id, published), lang),
+    horizon=format_timestamp(horizon.to_pydatetime() if horizon is not None else None, lang),
+))
+waiting = waiting.assign(channel_id=waiting["channel_id"].map(label_channel))
+ui.show_table(
+    waiting,
+    "waiting_conversations",
+    headers={
+        "conversation_id": "col.conversation", "channel_id": "col.channel", "started_at": "col.started_at",
+        "waiting_minutes": "col.waiting", "response_sla_minutes": "col.sla", "is_sla_breached": "col.sla_breached",
+    },
+    formats={"started_at": "timestamp", "waiting_minutes": "duration", "response_sla_minutes": "duration",
+             "is_sla_breached": "bool"},
+    height=300,
+)
+
+# --------------------------------------------------------------------------- alerts
+st.subheader(tr("weekly.alerts"))
+week_alerts = data.alerts(last_week, last_week + timedelta(days=6))
+if week_alerts is None:
+    st.caption(tr("weekly.alerts_file_missing", path=data.alerts_path()))
+elif week_alerts.empty:
+    st.caption(tr("weekly.no_alerts"))
+else:
+    week_alerts = week_alerts.assign(channel_id=week_alerts["channel_id"].map(label_channel))
+    ui.show_table(
+        week_alerts,
+        "alerts",
+        headers={
+            "raised_at": "col.raised_at", "severity": "col.severity", "rule": "col.rule",
+            "indicator_id": "col.indicator", "channel_id": "col.channel", "observed_value": "col.observed",
+            "threshold": "col.threshold", "message": "col.message", "delivery_status": "col.delivery",
+        },
+        formats={"raised_at": "timestamp", "observed_value": "number", "threshold": "number"},
+    )
+
 # --------------------------------------------------------------------------- trends
 st.space("medium")
-st.subheader(f"Last {TREND_WEEKS} weeks by channel")
-st.caption(
-    "Bars: interactions on the contents published that week (contents published, for channels "
-    "that report no interactions). Line: conversations started that week. "
-    "The dark bar is the week above. Full weeks only."
-)
+st.subheader(tr("weekly.trends", weeks=TREND_WEEKS))
+st.caption(tr("weekly.trends_caption"))
 
 
 def _has_values(column: pd.Series) -> bool:
@@ -94,10 +162,11 @@ def _has_values(column: pd.Series) -> bool:
 
 def channel_figure(frame: pd.DataFrame, highlight_week: date) -> go.Figure | None:
     """Bars (interactions, else contents published) and a conversations line; None if empty."""
-    weeks = [format_week_short(w) for w in frame["week_start"]]
-    hover_weeks = [format_week_label(w) for w in frame["week_start"]]
+    weeks = [format_week_short(w, lang) for w in frame["week_start"]]
+    hover_weeks = [format_week_label(w, lang) for w in frame["week_start"]]
     bar_column = next((c for c in ("interactions", "contents_published") if _has_values(frame[c])), None)
-    bar_name = {"interactions": "Interactions", "contents_published": "Contents published"}.get(bar_column)
+    bar_name = tr(f"kpi.{bar_column}") if bar_column else None
+    line_name = tr("kpi.conversations")
     show_line = _has_values(frame["conversations"])
     if bar_column is None and not show_line:
         return None
@@ -124,17 +193,17 @@ def channel_figure(frame: pd.DataFrame, highlight_week: date) -> go.Figure | Non
             go.Scatter(
                 x=weeks,
                 y=frame["conversations"].fillna(0),
-                name="Conversations",
+                name=line_name,
                 mode="lines+markers",
                 line={"color": LINE_COLOR, "width": 2},
                 marker={"size": 6},
                 customdata=hover_weeks,
-                hovertemplate="%{customdata}<br>Conversations: %{y:,}<extra></extra>",
+                hovertemplate=f"%{{customdata}}<br>{line_name}: %{{y:,}}<extra></extra>",
             ),
             secondary_y=dual,
         )
         fig.update_yaxes(
-            title_text="Conversations", showgrid=not dual, title_font_color=LINE_COLOR, secondary_y=dual
+            title_text=line_name, showgrid=not dual, title_font_color=LINE_COLOR, secondary_y=dual
         )
     fig.update_yaxes(rangemode="tozero", tickformat=",d", tickmode="auto", nticks=5)
     fig.update_xaxes(type="category")
@@ -145,6 +214,7 @@ def channel_figure(frame: pd.DataFrame, highlight_week: date) -> go.Figure | Non
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         bargap=0.35,
         hovermode="x unified",
+        separators=", " if lang == "fr" else ".,",
     )
     return fig
 
@@ -157,6 +227,6 @@ for start in range(0, len(channel_rows), 2):  # a grid of two charts per row, in
             st.markdown(f"**{row.channel_name}**")
             figure = channel_figure(series[series["channel_id"] == row.channel_id], last_week)
             if figure is None:
-                st.caption("No activity recorded in these weeks.")
+                st.caption(tr("weekly.no_activity"))
                 continue
             st.plotly_chart(figure, key=f"trend_{row.channel_id}", config={"displayModeBar": False})

@@ -26,6 +26,10 @@ renamed as (
         coalesce(is_bot, false) as is_bot,
         coalesce(is_admin, false) as is_admin,
         coalesce(deleted, false) as is_deleted,
+        -- multi-channel (is_restricted) and single-channel (is_ultra_restricted) guests
+        coalesce(try_cast(json_extract_string(payload, '$.is_restricted') as boolean), false)
+            or coalesce(try_cast(json_extract_string(payload, '$.is_ultra_restricted') as boolean), false)
+            as is_guest,
 
         ----------  timestamps
         updated_at,

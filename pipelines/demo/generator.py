@@ -61,11 +61,14 @@ BLOG_TITLE = "Le blog Maison Lumière"
 ENTITIES: dict[str, str] = {
     "facebook/posts": "json",
     "facebook/comments": "json",
+    "facebook/page_insights": "json",
     "x/tweets": "json",
     "x/mentions": "json",
     "x/search": "json",
     "blog/rss": "xml",
     "zendesk/tickets": "json",
+    "slack/messages": "json",
+    "slack/users": "json",
 }
 
 DAY = 86_400
@@ -255,6 +258,45 @@ _BRAND_REPLY = {  # page / brand answers, [intent][lang]
     "other": (
         ["😊", "Merci {first} ✨", "Réponse très bientôt {first} 😉"],
         ["😊", "Thanks {first} ✨", "Stay tuned {first} 😉"],
+    ),
+}
+
+_PEER_REPLY = {  # a member answering another member's comment, [intent of the comment][its lang]
+    "question": (
+        ["{first} oui elle est revenue, j'ai commandé la {p} hier 😊",
+         "Coucou {first}, chez moi la {p} a tenu une quarantaine d'heures.",
+         "{first} ils livrent en Belgique, j'ai reçu la mienne à Liège en 3 jours 🚚",
+         "{first} toutes leurs cires sont végétales, c'est indiqué sur le site 🌿",
+         "Regarde dans tes spams {first}, mon mail de suivi était arrivé là 😉",
+         "{first} il y a des coffrets sur le site, j'en ai offert un avec la {p}, superbe !",
+         "En point relais j'ai mis 4 jours {first}.",
+         "{first} la nouvelle version de la {p} a une mèche en coton, elle brûle plus régulièrement."],
+        ["{first} yes it's back, I ordered the {p} yesterday 😊",
+         "Hi {first}, my {p} lasted around forty hours.",
+         "{first} they do ship to the UK, mine arrived in 4 days 🚚",
+         "{first} all their waxes are plant-based, it says so on the website 🌿",
+         "Check your spam folder {first}, my tracking email landed there 😉",
+         "{first} they have gift sets on the website, I gave one with the {p}, lovely!"],
+    ),
+    "complaint": (
+        ["Pareil pour moi {first}, écris-leur en message privé, ils m'ont renvoyé une bougie en 2 jours.",
+         "{first} coupe la mèche à 5 mm avant chaque allumage, ça a tout réglé chez moi.",
+         "Courage {first}, mon colis a aussi traîné une semaine mais il est bien arrivé 🙏",
+         "{first} envoie une photo au service client, ils ont été super réactifs avec moi."],
+        ["Same happened to me {first}, DM them, they sent a replacement within 2 days.",
+         "{first} trim the wick to 5 mm before each burn, that fixed it for me.",
+         "Hang in there {first}, my parcel was slow too but it got here 🙏"],
+    ),
+    "praise": (
+        ["Tellement d'accord {first} ! La {p} est ma préférée aussi 😍",
+         "Pareil {first}, je ne peux plus m'en passer ✨",
+         "{first} essaie le parfum {s}, tu vas adorer !"],
+        ["So agree {first}! The {p} is my favourite too 😍", "Same {first}, can't live without it ✨",
+         "{first} try the {s} scent next, you'll love it!"],
+    ),
+    "other": (
+        ["Moi aussi {first} 🙋‍♀️", "{first} le {s} est incroyable, fonce !", "Bonne idée {first} 😄"],
+        ["Me too {first} 🙋‍♀️", "{first} {s} is amazing, go for it!", "Good idea {first} 😄"],
     ),
 }
 
@@ -478,6 +520,8 @@ def _build_texts() -> _Texts:
     # bucket = lang
     t.add_family("first_name", [list(_FIRST_NAMES[0]), list(_FIRST_NAMES[1])])
     t.add_family("last_name", [list(_LAST_NAMES[0]), list(_LAST_NAMES[1])])
+    # added last so that the indices of the families above stay the same; bucket = intent * 2 + lang
+    t.add_family("peer_reply", [_expand(_PEER_REPLY[i][lang], lang, 3) for i in INTENTS for lang in (0, 1)])
     return t
 
 
@@ -723,6 +767,12 @@ class _Members:
         rank = np.minimum((self.n * u**2.2).astype(np.int64), self.n - 1)
         return self._perm[platform][rank]
 
+    def regulars(self, rng: np.random.Generator, size: int, platform: str, pool: int) -> np.ndarray:
+        """``size`` picks among the ``pool`` most active members of ``platform`` (rank ~ pool * u**2: the most
+        active of them picked most)."""
+        rank = np.minimum((pool * rng.random(size) ** 2).astype(np.int64), pool - 1)
+        return self._perm[platform][np.minimum(rank, self.n - 1)]
+
     def frame(self, idx: np.ndarray) -> pl.DataFrame:
         """first name, display name and X username of the members ``idx``."""
         f = pl.Series(self.first[idx], dtype=pl.Int64)
@@ -854,6 +904,11 @@ def _facebook(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], di
             )
             no_from[pick] = True
 
+    peer = _facebook_peer_replies(
+        ctx, c_ts, author, intent, c_lang, no_from, np.concatenate([c_ts, answer[par]]), cid
+    )
+    total += np.bincount(post_of[peer["parent"]], minlength=n)
+
     mem = ctx.members.frame(author)
     member_part = pl.DataFrame(
         {
@@ -865,7 +920,7 @@ def _facebook(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], di
             "from_id": pl.Series(ctx.members.fb_id[author]).cast(pl.String),
             "from_name": mem["name"],
             "likes": c_likes.astype(np.int64),
-            "cc": answered.astype(np.int64),
+            "cc": answered.astype(np.int64) + np.bincount(peer["parent"], minlength=m),
             "no_from": no_from,
         }
     )
@@ -885,8 +940,23 @@ def _facebook(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], di
             "no_from": np.zeros(r, dtype=bool),
         }
     )
+    p_idx = pl.Series(peer["parent"], dtype=pl.Int64)
+    peer_part = pl.DataFrame(
+        {
+            "ts": peer["ts"],
+            "post": objid[post_of[peer["parent"]]],
+            "cid": peer["cid"],
+            "parent": cid[peer["parent"]],
+            "text": _fill(ctx.text(peer["text"]), "{first}", mem["first"].gather(p_idx)),
+            "from_id": pl.Series(ctx.members.fb_id[peer["author"]]).cast(pl.String),
+            "from_name": ctx.members.frame(peer["author"])["name"],
+            "likes": peer["likes"],
+            "cc": np.zeros(peer["ts"].shape[0], dtype=np.int64),
+            "no_from": np.zeros(peer["ts"].shape[0], dtype=bool),
+        }
+    )
     comments = (
-        pl.concat([member_part, page_part])
+        pl.concat([member_part, page_part, peer_part])
         .with_columns(day=_day_of(pl.col("ts"), ctx.start_ts))
         .sort(["day", "ts", "cid"])
     )
@@ -923,9 +993,63 @@ def _facebook(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], di
         .sort(["day", "ts", "objid"], descending=[False, True, True])
     )
 
-    details = {"facebook_posts": n, "facebook_member_comments": m, "facebook_page_replies": r}
+    details = {
+        "facebook_posts": n,
+        "facebook_member_comments": m,
+        "facebook_page_replies": r,
+        "facebook_member_replies": int(peer["ts"].shape[0]),
+    }
     malformed = {"facebook_post_bad_created_time": k, "facebook_comment_without_from": int(no_from.sum())}
     return posts, comments, details, malformed
+
+
+# Members answering members ("be well surrounded"): the share of a member comment's intent that gets a reply
+# from another member, and how many of the most active Facebook members do the answering.
+_P_PEER_REPLY = np.array([0.35, 0.15, 0.04, 0.12])
+_PEER_POOL = 30
+
+
+def _facebook_peer_replies(
+    ctx: _Ctx,
+    c_ts: np.ndarray,
+    author: np.ndarray,
+    intent: np.ndarray,
+    c_lang: np.ndarray,
+    no_from: np.ndarray,
+    all_ts: np.ndarray,
+    all_cid: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Replies of members to other members' top-level comments, from their own rng stream (the other streams,
+    hence the comments, ids and answers drawn before, are unchanged). Questions get most of them; the answerers
+    are the page's regulars (the most active answer most, never their own comment), in the thread's language.
+    Ids slot in after the comment written just before (ids grow with time; the generator's gaps are >= 1000).
+    ``parent`` indexes the member comments, ``text`` the text pool (``{first}``: the asker's first name)."""
+    rng = ctx.rng("facebook.peer_replies")
+    m = c_ts.shape[0]
+    asked = rng.random(m) < _P_PEER_REPLY[intent]
+    parent = np.flatnonzero(asked & ~no_from)  # a comment returned without "from" gets no reply
+    k = parent.shape[0]
+    pool = min(max(10, round(_PEER_POOL * ctx.scale)), ctx.members.n - 1)
+    who = ctx.members.regulars(rng, k, "facebook", pool)
+    # never one's own comment: the next regular answers instead
+    who = np.where(who == author[parent], ctx.members.regulars(rng, k, "facebook", pool), who)
+    who = np.where(who == author[parent], (who + 1) % ctx.members.n, who)
+    ts = _thin_night(rng, c_ts[parent] + 120 + rng.lognormal(np.log(1.5 * HOUR), 1.1, k).astype(np.int64))
+    text = ctx.texts.pick(rng, "peer_reply", intent[parent] * 2 + c_lang[parent])
+    likes = (rng.geometric(0.6, k) - 1).astype(np.int64)
+    keep = ts < ctx.end_ts  # not yet written at the snapshot
+    parent, who, ts, text, likes = (a[keep] for a in (parent, who, ts, text, likes))
+    # ids: the id of the latest comment written at or before the reply, plus the reply's rank in that slot
+    order = np.argsort(all_ts, kind="stable")
+    slot = np.searchsorted(all_ts[order], ts, side="right") - 1
+    base = np.where(slot >= 0, all_cid[order][np.maximum(slot, 0)], 1_000_000_000_000_000)
+    by_time = np.lexsort((parent, ts))
+    rank = np.empty(ts.shape[0], dtype=np.int64)
+    sorted_slot = slot[by_time]
+    first_of_slot = np.searchsorted(sorted_slot, sorted_slot, side="left")
+    rank[by_time] = np.arange(ts.shape[0]) - first_of_slot + 1
+    assert rank.shape[0] == 0 or rank.max() < 1000
+    return {"parent": parent, "author": who, "ts": ts, "cid": base + rank, "text": text, "likes": likes}
 
 
 def _insight(name: str, title: str, value: str) -> list:
@@ -989,6 +1113,36 @@ _FB_COMMENT_JSON = _obj(
     ),
     ("parent", _cat('{"id":"', pl.col("post"), "_", pl.col("parent"), '"}'), pl.col("parent").is_not_null()),
 )
+
+
+# Facebook page audience (page insights page_follows, period day), from its own rng stream (the other streams,
+# and every number pinned on them, do not move): the page's followers at the end of each UTC day.
+def _facebook_page_follows(ctx: _Ctx) -> np.ndarray:
+    rng = ctx.rng("facebook.page_follows")
+    gained = rng.poisson(24.0 * ctx.scale * _day_factors(rng, ctx.start, ctx.days, _WEEKDAY_CONTENT))
+    lost = rng.poisson(7.0 * ctx.scale, ctx.days)
+    return round(18_000 * ctx.scale) + np.cumsum(gained - lost)
+
+
+def _render_fb_page_follows(followers: int, day: date) -> str:
+    """GET /{page-id}/insights?metric=page_follows&period=day for one day: Meta's day value ends at midnight
+    Pacific time, i.e. end_time 07:00 UTC the next day (summer time)."""
+    end_time = f"{(day + timedelta(days=1)).isoformat()}T07:00:00+0000"
+    return json.dumps(
+        {
+            "data": [
+                {
+                    "name": "page_follows",
+                    "period": "day",
+                    "values": [{"value": int(followers), "end_time": end_time}],
+                    "title": "Daily Page Follows",
+                    "description": "Daily: The number of followers of your Facebook Page.",
+                    "id": f"{PAGE_ID}/insights/page_follows/day",
+                }
+            ]
+        },
+        ensure_ascii=False,
+    )
 
 
 def _cursor(value: str) -> str:
@@ -1436,6 +1590,7 @@ def _zendesk(ctx: _Ctx) -> tuple[pl.DataFrame, dict[str, int], dict[str, int]]:
     ]
     bclock = _business_clock
     tid = 10_001 + np.arange(n, dtype=np.int64)
+    requester_ids, via_from = _zendesk_senders(ctx, requester, channel)
 
     tickets = pl.DataFrame(
         {
@@ -1449,7 +1604,8 @@ def _zendesk(ctx: _Ctx) -> tuple[pl.DataFrame, dict[str, int], dict[str, int]]:
             "priority": pl.Series(_PRIORITIES).gather(pl.Series(priority)),
             "status": pl.Series(_STATUSES).gather(pl.Series(status)),
             "channel": pl.Series(_ZD_CHANNELS).gather(pl.Series(channel)),
-            "requester_id": ctx.members.zd_id[requester],
+            "requester_id": requester_ids,
+            "via_from": via_from,
             "assignee_id": _nullable(assignee, has_agent),
             "tags": pl.Series(tag_pool).gather(pl.Series(tag_code)),
             "sat": pl.Series(["null", '{"score":"good"}', '{"score":"bad"}']).gather(pl.Series(sat)),
@@ -1501,6 +1657,50 @@ def _zendesk(ctx: _Ctx) -> tuple[pl.DataFrame, dict[str, int], dict[str, int]]:
     return tickets, details, {"zendesk_ticket_null_created_at": k}
 
 
+# Identity resolution (README, "Members and community health"), fixed ids so that the reviewed decisions of
+# pipelines/demo/identity_reviews.csv apply to any seed: two people of one household write from one address
+# (the same_email rule joins them, a reviewed unmerge parts them), one person has two helpdesk accounts that no
+# rule can join (a web ticket, an e-mail ticket from another address: a reviewed merge joins them).
+ZD_HOUSEHOLD_IDS = (3_799_000_000_001, 3_799_000_000_002)
+ZD_HOUSEHOLD_EMAIL = "famille.martin@example.org"
+ZD_TWO_ACCOUNTS_IDS = (3_799_000_000_003, 3_799_000_000_004)
+
+
+def _zendesk_senders(ctx: _Ctx, requester: np.ndarray, channel: np.ndarray) -> tuple[np.ndarray, pl.Series]:
+    """Requester ids and the JSON of via.source.from of each ticket, from their own rng stream (the other streams,
+    hence every pinned number, are unchanged): an e-mail ticket carries the sender's address (a few capitalised:
+    addresses are compared lowercased), most X tickets the sender's X username (the same person's X account)."""
+    rng = ctx.rng("zendesk.identity")
+    n = requester.shape[0]
+    ids = ctx.members.zd_id[requester].astype(np.int64).copy()
+    mem = ctx.members.frame(requester)
+    address = (mem["username"] + "@example.org").to_numpy().astype(object)
+    address = np.where(rng.random(n) < 0.2, address, np.char.lower(address.astype(str))).astype(object)
+    is_email = channel == _ZD_CHANNELS.index("email")
+    is_x = (channel == _ZD_CHANNELS.index("twitter")) & (rng.random(n) < 0.8)
+    email_rows = np.flatnonzero(is_email)
+    web_rows = np.flatnonzero(channel == _ZD_CHANNELS.index("web"))
+    if email_rows.shape[0] >= 6 and web_rows.shape[0] >= 1:
+        picked = rng.choice(email_rows, size=5, replace=False)
+        ids[picked[:4]] = np.repeat(np.array(ZD_HOUSEHOLD_IDS), 2)
+        address[picked[:4]] = ZD_HOUSEHOLD_EMAIL
+        ids[picked[4]] = ZD_TWO_ACCOUNTS_IDS[0]
+        address[picked[4]] = "claire.dubois@example.org"
+        ids[rng.choice(web_rows)] = ZD_TWO_ACCOUNTS_IDS[1]
+    frame = pl.DataFrame({"address": pl.Series(address, dtype=pl.String), "name": mem["name"],
+                          "username": mem["username"], "email": pl.Series(is_email), "x": pl.Series(is_x)})
+    via_from = frame.select(
+        pl.when(pl.col("email"))
+        .then(_cat('{"address":', _jstr(pl.col("address")), ',"name":', _jstr(pl.col("name")), "}"))
+        .when(pl.col("x"))
+        .then(_cat('{"username":', _jstr(pl.col("username")), ',"name":', _jstr(pl.col("name")),
+                   ',"profile_url":', _jstr("https://x.com/" + pl.col("username")), "}"))
+        .otherwise(_lit("{}"))
+        .alias("via_from")
+    )["via_from"]
+    return ids, via_from
+
+
 def _zts(col: str) -> pl.Expr:
     return _jstr(pl.from_epoch(pl.col(col), time_unit="s").dt.strftime(ZD_TIME))
 
@@ -1513,7 +1713,7 @@ _ZD_TICKET_JSON = _obj(
     ("url", _cat(f'"{ZENDESK_BASE}/tickets/', pl.col("id"), '.json"')),
     ("id", pl.col("id")),
     ("external_id", _lit("null")),
-    ("via", _cat('{"channel":"', pl.col("channel"), '","source":{"from":{},"to":{},"rel":null}}')),
+    ("via", _cat('{"channel":"', pl.col("channel"), '","source":{"from":', pl.col("via_from"), ',"to":{},"rel":null}}')),
     (
         "created_at",
         _jstr(
@@ -1668,6 +1868,140 @@ def _render_rss(items: list[tuple[int, str, str, str, str, str]], day: date) -> 
 
 
 # ------------------------------------------------------------------------------------------------------------
+# Slack: the brand's internal workspace (README, "Internal communication"), from its own rng streams (slack.*)
+# ------------------------------------------------------------------------------------------------------------
+SLACK_TEAM_ID = "T0LUMIERE"
+SLACK_EMPLOYEES = 40
+# channel id, name, expected top-level messages per weekday at scale 1 (#annonces: strategy.yml announcements)
+SLACK_CHANNELS = (("C0ANNONCES", "annonces", 0.45), ("C0GENERAL", "general", 14.0), ("C0ATELIER", "atelier", 9.0))
+_SLACK_TEXTS = (
+    "Bonjour à toutes et à tous, petit point de la semaine en pièce jointe.",
+    "Qui passe à l'atelier cet après-midi ? Les nouvelles mèches sont arrivées.",
+    "Merci pour le coup de main sur les commandes d'hier !",
+    "Le réassort de la collection d'automne part demain matin.",
+    "Réunion déplacée à 14 h, même salle.",
+)
+_SLACK_ANNOUNCEMENTS = (
+    "Annonce : la boutique du Marais ouvre ses portes samedi, venez nombreux !",
+    "Annonce : nouvelle mutuelle à partir du mois prochain, tous les détails dans le wiki.",
+    "Annonce : la collection Hiver est en ligne, partagez-la autour de vous !",
+    "Annonce : séminaire d'équipe le mois prochain, réservez la date.",
+)
+
+
+def _who(chosen: np.ndarray, offset: int) -> pl.DataFrame:
+    """The (message, employee) pairs of a boolean matrix as one list of employees per message."""
+    rows, cols = np.nonzero(chosen)
+    return pl.DataFrame({"i": (rows + offset).astype(np.int64), "u": cols.astype(np.int64)}).group_by(
+        "i", maintain_order=True).agg(pl.col("u"))
+
+
+def _slack(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The workspace's users (40 employees, one deactivated, one guest, a bot and Slackbot) and the messages of
+    #annonces, #general and #atelier, as ``conversations.history`` would return them: reactions with their users,
+    thread parents with reply_users (replies themselves are not fetched)."""
+    rng = ctx.rng("slack.messages")
+    n_emp = SLACK_EMPLOYEES
+    # how talkative each employee is (a few very active, most occasional, a few silent)
+    talk = rng.beta(0.9, 2.2, n_emp)
+    weekday = np.array([(ctx.start + timedelta(days=d)).weekday() for d in range(ctx.days)])
+    workday = np.where(weekday < 5, 1.0, 0.05)
+    frames, reactions, replies, offset = [], [], [], 0
+    for ch, (channel_id, _, per_day) in enumerate(SLACK_CHANNELS):
+        counts = rng.poisson(per_day * ctx.scale * workday)
+        day = np.repeat(np.arange(ctx.days), counts)
+        n = day.shape[0]
+        ts = ctx.start_ts + day * DAY + 7 * HOUR + rng.integers(0, 10 * HOUR, n)
+        usec = rng.integers(0, 1_000_000, n)
+        if ch == 0:
+            author = rng.integers(0, 3, n)  # the comms team announces
+            text = pl.Series(_SLACK_ANNOUNCEMENTS)[rng.integers(0, len(_SLACK_ANNOUNCEMENTS), n)]
+            react_p = np.clip(talk * 0.9 + 0.15, 0, 0.9)
+            reply_p = np.clip(talk * 0.15, 0, 0.3)
+        else:
+            author = np.searchsorted(np.cumsum(talk) / talk.sum(), rng.random(n))
+            text = pl.Series(_SLACK_TEXTS)[rng.integers(0, len(_SLACK_TEXTS), n)]
+            react_p = np.clip(talk * 0.08, 0, 0.2)
+            reply_p = np.clip(talk * 0.03, 0, 0.1)
+        reacted = rng.random((n, n_emp)) < react_p
+        replied = rng.random((n, n_emp)) < reply_p
+        reacted[np.arange(n), author] = False
+        replied[np.arange(n), author] = False
+        frames.append(pl.DataFrame({
+            "i": np.arange(offset, offset + n, dtype=np.int64),
+            "channel": [channel_id] * n,
+            "author": author.astype(np.int64),
+            "text": text,
+            "ts_s": ts.astype(np.int64),
+            "usec": usec.astype(np.int64),
+        }, schema_overrides={"channel": pl.String, "text": pl.String}))
+        reactions.append(_who(reacted, offset))
+        replies.append(_who(replied, offset))
+        offset += n
+    empty = pl.lit([], dtype=pl.List(pl.Int64))
+    msgs = (
+        pl.concat(frames)
+        .join(pl.concat(reactions).rename({"u": "reacted"}), on="i", how="left")
+        .join(pl.concat(replies).rename({"u": "replied"}), on="i", how="left")
+        .with_columns(reacted=pl.col("reacted").fill_null(empty), replied=pl.col("replied").fill_null(empty))
+        .sort(["ts_s", "usec", "channel"])
+    )
+    ts_str = pl.col("ts_s").cast(pl.String) + "." + pl.col("usec").cast(pl.String).str.zfill(6)
+    uid = lambda e: "U0" + e.cast(pl.String).str.zfill(7)
+    messages = msgs.with_columns(
+        day=((pl.col("ts_s") - ctx.start_ts) // DAY).cast(pl.Int64),
+        ts=ts_str,
+        user=uid(pl.col("author")),
+        reaction_users=pl.col("reacted").list.eval(uid(pl.element())),
+        reply_users=pl.col("replied").list.eval(uid(pl.element())),
+    ).with_columns(
+        reply_count=pl.col("reply_users").list.len(),
+    ).select(
+        "day",
+        pl.struct(
+            type=pl.lit("message"),
+            user=pl.col("user"),
+            text=pl.col("text"),
+            ts=pl.col("ts"),
+            channel=pl.col("channel"),
+            thread_ts=pl.when(pl.col("reply_count") > 0).then(pl.col("ts")),
+            reply_count=pl.col("reply_count"),
+            reply_users_count=pl.col("reply_count"),
+            reply_users=pl.col("reply_users"),
+            reactions=pl.when(pl.col("reaction_users").list.len() > 0).then(pl.concat_list(pl.struct(
+                name=pl.lit("thumbsup"), users=pl.col("reaction_users"),
+                count=pl.col("reaction_users").list.len()))),
+        ).struct.json_encode().alias("json"),
+    )
+    urng = ctx.rng("slack.users")
+    extra = [("lumibot", True, False, False), ("ancien.salarie", False, True, False),
+             ("prestataire.invite", False, False, True)]
+    n_users = n_emp + len(extra)
+    users = pl.DataFrame({
+        "id": [f"U0{i:07d}" for i in range(n_users)] + ["USLACKBOT"],
+        "name": [f"salarie.{i + 1:02d}" for i in range(n_emp)] + [e[0] for e in extra] + ["slackbot"],
+        "is_bot": [False] * n_emp + [e[1] for e in extra] + [False],
+        "deleted": [False] * n_emp + [e[2] for e in extra] + [False],
+        "is_restricted": [False] * n_emp + [e[3] for e in extra] + [False],
+        "updated": (ctx.start_ts - urng.integers(DAY, 400 * DAY, n_users + 1)).astype(np.int64),
+    }).select(pl.struct(
+        id=pl.col("id"), team_id=pl.lit(SLACK_TEAM_ID), name=pl.col("name"), deleted=pl.col("deleted"),
+        is_bot=pl.col("is_bot"), is_admin=pl.col("name") == "salarie.01", is_restricted=pl.col("is_restricted"),
+        tz=pl.lit("Europe/Paris"), updated=pl.col("updated"),
+        profile=pl.struct(real_name=pl.col("name"), display_name=pl.lit("")),
+    ).struct.json_encode().alias("json"))
+    return messages, users
+
+
+def _render_slack_messages(part: pl.DataFrame, day: date) -> str:
+    return '{"ok":true,"messages":[' + ",".join(part["json"].to_list()) + '],"has_more":false}'
+
+
+def _render_slack_users(users: pl.DataFrame) -> str:
+    return '{"ok":true,"members":[' + ",".join(users["json"].to_list()) + '],"response_metadata":{"next_cursor":""}}'
+
+
+# ------------------------------------------------------------------------------------------------------------
 # Writing and public API
 # ------------------------------------------------------------------------------------------------------------
 def _write(path: Path, text: str) -> None:
@@ -1741,6 +2075,15 @@ def generate(
     files += _write_frame(out_dir, "facebook/posts", ctx, posts, _render_fb_posts)
     files += _write_frame(out_dir, "facebook/comments", ctx, comments, _render_fb_comments)
     summary.counts.update({"facebook/posts": posts.height, "facebook/comments": comments.height})
+    page_follows = _facebook_page_follows(ctx)
+    for d, followers in enumerate(page_follows):
+        day = start + timedelta(days=d)
+        _write(
+            out_dir / "facebook/page_insights" / f"{day.isoformat()}.json",
+            _render_fb_page_follows(followers, day),
+        )
+    files += days
+    summary.counts["facebook/page_insights"] = days
     summary.details.update(details)
     summary.malformed.update(bad)
     del posts, comments
@@ -1769,6 +2112,15 @@ def generate(
         _write(out_dir / "blog/rss" / f"{day.isoformat()}.xml", _render_rss(items, day))
     files += days
     summary.counts["blog/rss"] = sum(len(items) for items in blog)
+
+    slack_messages, slack_users = _slack(ctx)
+    files += _write_frame(out_dir, "slack/messages", ctx, slack_messages, _render_slack_messages)
+    users_page = _render_slack_users(slack_users)
+    for d in range(days):  # users.list is a snapshot of the whole workspace, fetched every day
+        _write(out_dir / "slack/users" / f"{(start + timedelta(days=d)).isoformat()}.json", users_page)
+    files += days
+    summary.counts.update({"slack/messages": slack_messages.height, "slack/users": slack_users.height})
+    del slack_messages, slack_users
 
     summary.files_written = files
     summary.seconds = time.perf_counter() - started

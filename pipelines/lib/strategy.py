@@ -40,6 +40,20 @@ Schema (every key below is the complete list: an unknown key is an error, with a
             target: 0.06                # the value aimed at, in the indicator's unit (a ratio: 0.06 = 6 %)
             green: 0.06                 # status thresholds, ordered by the indicator's direction:
             amber: 0.045                # higher_is_better: green > amber; lower_is_better: green < amber
+    alerts:                             # optional: the alert sensor (README, "Reports and alerts")
+      cooldown: 24h                     # default 24h: one alert per (rule, indicator, channel) in that time
+      lookback: 2d                      # default 2d: breaches and spikes older than that (in data time) raise none
+      rules: [sla_breach, kpi_status, mention_spike]   # default: all three
+    reports:                            # optional: the report documents
+      language: en                      # default organisation.default_language (fr or en)
+    team:                               # optional: the team's own people, kept out of community metrics
+      - name: Camille                   # (README, "Members and community health")
+        email: camille@example.org      # optional: an e-mail the team member writes from
+        accounts: {x: camille_ml, zendesk: "9000000001"}   # optional: channel -> account id or handle
+    privacy:                            # optional: how long personal data stays (README, "Text retention")
+      text_retention_days: 730          # default 730 (two years); null keeps message texts for ever
+    internal:                           # optional: the internal chat (README, "Internal communication")
+      announcement_channels: [annonces, C0123ANNONCE]   # Slack/Mattermost channel names (no '#') or ids
 
 Durations are read as minutes (``1d`` is 1,440 minutes) and SLAs are counted in business minutes, inside
 ``business_hours`` (``fct_conversations.is_sla_breached``): write a one-business-day SLA as ``9h`` for 09:00–18:00.
@@ -284,6 +298,66 @@ class Objective(_Model):
     indicators: list[IndicatorTarget] = Field(min_length=1)
 
 
+ALERT_RULES = ("sla_breach", "kpi_status", "mention_spike")
+
+
+class Alerts(_Model):
+    """``alerts:``: what the alert sensor raises (``pipelines/lib/alerts.py``). Every key is optional."""
+
+    cooldown: Duration = 1440.0     # minutes: a repeat of the same (rule, indicator, channel) is suppressed
+    lookback: Duration = 2880.0     # minutes of data, back from the data's latest day, that can still raise
+    rules: list[Literal["sla_breach", "kpi_status", "mention_spike"]] = list(ALERT_RULES)
+
+
+class Reports(_Model):
+    """``reports:``: the report documents (``pipelines/lib/reports``). Every key is optional."""
+
+    language: str | None = None  # fr | en: overrides organisation.default_language (env ANIMATEUR_REPORT_LANGUAGE wins)
+
+    @field_validator("language")
+    @classmethod
+    def _report_language_code(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", value):
+            raise ValueError(f"{value!r} is not a language code (ISO 639-1: fr, en, en-GB)")
+        return value
+
+
+class TeamMember(_Model):
+    """``team:``: a person of the team; their accounts are teammates, kept out of community metrics."""
+
+    name: str = Field(min_length=1)
+    email: str | None = None
+    accounts: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")],
+                   Annotated[str, Field(min_length=1)]] = {}
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value.strip().lower() if value is not None else None
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _accounts_as_text(cls, value: Any) -> Any:
+        # an account id written as a number (zendesk: 9000000001) is the same id as text
+        return {k: str(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+class Privacy(_Model):
+    """``privacy:``: how long message texts stay (``pipelines/defs/privacy/text_retention.py``)."""
+
+    # days after publication; None keeps every text (scores, matches and aggregates stay either way)
+    text_retention_days: int | None = Field(default=730, ge=1)
+
+
+class Internal(_Model):
+    """``internal:``: the internal chat (Slack, Mattermost, imported internal messages). Every key is optional."""
+
+    # channels whose top-level messages are announcements: a channel name (without '#') or a channel id
+    announcement_channels: list[Annotated[str, Field(min_length=1)]] = []
+
+
 class Strategy(_Model):
     """A validated strategy; ``objectives`` are the merged ones (preset + file) once loaded."""
 
@@ -295,6 +369,11 @@ class Strategy(_Model):
     brand: TrackedEntity
     competitors: list[TrackedEntity] = []
     objectives: list[Objective] = []
+    alerts: Alerts = Alerts()
+    reports: Reports = Reports()
+    team: list[TeamMember] = []
+    privacy: Privacy = Privacy()
+    internal: Internal = Internal()
 
     _path: Path | None = PrivateAttr(default=None)
     _preset_path: Path | None = PrivateAttr(default=None)
@@ -356,6 +435,16 @@ class Strategy(_Model):
             ],
             "holidays": [(day,) for day in sorted(set(hours.holidays))],
             "organisation": [(org.name, org.field, org.timezone, org.default_language)],
+            # one row per account of a team member (handles without '@', lowercased), one with no account
+            # when the member has none (their e-mail alone)
+            "team": [
+                (person.name, channel_id, account.strip().lstrip("@").lower(), person.email)
+                for person in self.team for channel_id, account in sorted(person.accounts.items())
+            ] + [(person.name, None, None, person.email) for person in self.team if not person.accounts],
+            # a channel name without '#', or an id (matched case-insensitively on either)
+            "announcement_channels": sorted({
+                (channel.strip().lstrip("#"),) for channel in self.internal.announcement_channels
+            }),
         }
 
 
@@ -379,6 +468,8 @@ STRATEGY_TABLES: dict[str, dict[str, str]] = {
     "business_hours": {"weekday": "integer", "opens_at": "time", "closes_at": "time", "timezone": "varchar"},
     "holidays": {"holiday": "date"},
     "organisation": {"name": "varchar", "field": "varchar", "timezone": "varchar", "default_language": "varchar"},
+    "team": {"name": "varchar", "channel_id": "varchar", "account": "varchar", "email": "varchar"},
+    "announcement_channels": {"channel": "varchar"},
 }
 
 

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,16 +46,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(built_warehouse, tmp_path_factory) -> Iterator[str]:
-    """`streamlit run dashboards/app.py` on a free port, reading built_warehouse.published_path.
-
-    Yields the base URL (http://127.0.0.1:<port>); stops the server afterwards.
-    """
-    port = _free_port()
+@contextmanager
+def running_streamlit(env: dict[str, str], log_path: Path, *extra_args: str, port: int | None = None) -> Iterator[str]:
+    """`streamlit run dashboards/app.py` on 127.0.0.1 (a free port unless given) with ``env`` and extra CLI
+    options (e.g. ``--secrets.files``). Yields the base URL once healthy; stops the server afterwards."""
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "ANIMATEUR_PUBLISHED": str(built_warehouse.published_path)}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
@@ -73,6 +70,7 @@ def streamlit_server(built_warehouse, tmp_path_factory) -> Iterator[str]:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *extra_args,
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -95,6 +93,22 @@ def streamlit_server(built_warehouse, tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(built_warehouse, tmp_path_factory) -> Iterator[str]:
+    """`streamlit run dashboards/app.py` on a free port, reading built_warehouse.published_path.
+
+    Yields the base URL (http://127.0.0.1:<port>); stops the server afterwards.
+    """
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    # the built warehouse's own data folder (published copy, alerts file); the language from its strategy
+    env = {**os.environ, **built_warehouse.env, "ANIMATEUR_PUBLISHED": str(built_warehouse.published_path)}
+    env.pop("ANIMATEUR_DASHBOARD_LANGUAGE", None)
+    # open access whatever the developer's own .streamlit/secrets.toml says (the login test has its own server)
+    no_secrets = log_path.with_name("no-secrets.toml")
+    with running_streamlit(env, log_path, "--secrets.files", str(no_secrets)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -129,7 +129,7 @@ def test_weekly_page(streamlit_server, built_warehouse, chromium_browser, tmp_pa
 
     page.on("console", on_console)
     try:
-        page.goto(f"{streamlit_server}/weekly", wait_until="domcontentloaded")
+        page.goto(f"{streamlit_server}/weekly?lang=en", wait_until="domcontentloaded")
         page.wait_for_selector('[data-testid="stMetricValue"]', timeout=UI_TIMEOUT_MS)
         page.wait_for_selector(".js-plotly-plot", timeout=UI_TIMEOUT_MS)
         charts = _channels_with_trend(published, week)

@@ -24,6 +24,9 @@ and applies the contract's rules as a correct pipeline would:
 * conversations: top-level member comments (first response = earliest page comment whose parent is it), X
   mentions by members (first response = earliest brand tweet replying to it), Zendesk tickets (first response
   minutes = reply_time_in_minutes.calendar, none when null);
+* a member's reply to another member's comment is a comment like any other: the post's
+  ``comments.summary.total_count`` (which the pipeline reads too) counts it in interactions; having a parent,
+  it opens no conversation, and not being the page's, it is no first response;
 * weeks are ISO weeks (Monday..Sunday) of UTC dates; ``'all'`` aggregates every channel with the same
   formulas.
 

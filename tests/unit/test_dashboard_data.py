@@ -67,6 +67,8 @@ def write_published(
     warehouse_max_date: date = MAX_DATE,
     published_at: datetime = PUBLISHED_AT,
     all_contents_last_week: int = 12,
+    with_reporting: bool = True,
+    default_language: str | None = None,
 ) -> Path:
     """Write a published copy with hand-made rows, atomically (temp file + os.replace)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,21 +153,233 @@ def write_published(
         con.execute(
             """
             create table fct_conversations as
-            select 'facebook:1_2' as conversation_id, 'facebook' as channel_id,
-                   timestamptz '2026-06-23 10:00:00+00' as started_at, date '2026-06-23' as started_date,
-                   date '2026-06-22' as week_start, '42' as author_id,
-                   timestamptz '2026-06-23 10:42:24+00' as first_response_at,
-                   42.4::double as first_response_minutes, true as has_response
+            select * from (values
+                ('facebook:1_2', 'facebook', timestamptz '2026-06-23 10:00:00+00', date '2026-06-23',
+                 date '2026-06-22', '42', timestamptz '2026-06-23 10:42:24+00', 42.4, true, 42.4, 120.0, false,
+                 null::timestamptz, null::double, false, null, null::boolean),
+                ('zendesk:7', 'zendesk', timestamptz '2026-06-24 08:00:00+00', date '2026-06-24',
+                 date '2026-06-22', '43', timestamptz '2026-06-24 18:00:00+00', 600.0, true, 540.0, 480.0, true,
+                 timestamptz '2026-06-25 10:00:00+00', 600.0, true, 'good', true),
+                ('x:9', 'x', timestamptz '2026-06-30 09:00:00+00', date '2026-06-30',
+                 date '2026-06-29', '44', null::timestamptz, null::double, false, null::double, 60.0, true,
+                 null::timestamptz, null::double, false, null, null::boolean)
+            ) as t(conversation_id, channel_id, started_at, started_date, week_start, author_id,
+                   first_response_at, first_response_minutes, has_response, first_response_business_minutes,
+                   response_sla_minutes, is_sla_breached, resolved_at, resolution_business_minutes, is_resolved,
+                   satisfaction_score, is_satisfied)
             """
         )
+        if with_reporting:
+            _write_reporting_tables(con, warehouse_max_date)
         con.execute(
             "create table publication as select ?::timestamptz as published_at, ?::date as warehouse_max_date",
             [published_at, warehouse_max_date],
         )
+        if default_language:
+            con.execute(
+                "create table organisation as select 'Maison Test' as name, 'luxury_brand' as field, "
+                "'Europe/Paris' as timezone, ? as default_language",
+                [default_language],
+            )
     finally:
         con.close()
     os.replace(tmp, path)
     return path
+
+
+# The tables of the Monthly, Strategic, Explore, Members and Data health pages, hand-made in the published
+# shapes (for L's, M's and R's tables: the columns of /tmp/briefs5/contract.md, "Names everyone relies on").
+MAY, JUNE = date(2026, 5, 1), date(2026, 6, 1)
+Q2 = date(2026, 4, 1)
+
+
+def _write_reporting_tables(con, warehouse_max_date: date) -> None:
+    con.execute(
+        """
+        create table indicator_catalog as select * from (values
+            ('contents_published', 'Contents published', 'marketing', 'coherence', 'publishing', 'period',
+             'count of fct_contents', 'contents_published', null, 1.0, 'count', 'higher_is_better', true, ''),
+            ('interactions', 'Interactions', 'marketing', 'speaking_naturally', 'engagement', 'lifetime',
+             'sum of interactions', 'interactions', null, 1.0, 'count', 'higher_is_better', false, ''),
+            ('conversation_rate', 'Conversation rate', 'marketing', 'speaking_naturally', 'engagement', 'lifetime',
+             'sum(comments) / number of contents published', 'comments', 'contents', 1.0, 'ratio',
+             'higher_is_better', false, ''),
+            ('conversations_answered', 'Conversations answered', 'customer_service', 'reactivity',
+             'responsiveness', 'period', 'count', 'conversations_answered', null, 1.0, 'count',
+             'higher_is_better', true, ''),
+            ('response_rate', 'Response rate', 'customer_service', 'reactivity', 'responsiveness', 'period',
+             'conversations_answered / conversations', 'conversations_answered', 'conversations', 1.0, 'ratio',
+             'higher_is_better', false, ''),
+            ('brand_mentions', 'Brand mentions', 'public_relations', 'listening', 'listening', 'period',
+             'count', 'brand_mentions', null, 1.0, 'count', 'higher_is_better', true, ''),
+            ('share_of_voice', 'Share of voice', 'public_relations', 'strategic_watch', 'listening', 'period',
+             'brand mentions / all tracked mentions', 'brand_mentions', 'tracked_mentions', 1.0, 'ratio',
+             'higher_is_better', false, ''),
+            ('leads', 'Leads', 'business_development', 'generosity', 'business', 'period', 'count', 'leads',
+             null, 1.0, 'count', 'higher_is_better', true, ''),
+            ('social_leads', 'Social leads', 'business_development', 'generosity', 'business', 'period', 'count',
+             'social_leads', null, 1.0, 'count', 'higher_is_better', true, '')
+        ) as t(indicator_id, label, job, principle, family, kind, formula, numerator_measure,
+               denominator_measure, scale, unit, direction, zero_when_empty, description)
+        """
+    )
+    # the French names and the principles come from the real seeds (their one source)
+    seeds = REPO_ROOT / "dbt_project" / "seeds"
+    con.execute("alter table indicator_catalog add column label_fr varchar")
+    con.execute("update indicator_catalog as i set label_fr = s.label_fr from read_csv(?, all_varchar = true) as s "
+                "where s.indicator_id = i.indicator_id", [str(seeds / "indicator_catalog.csv")])
+    con.execute("create table principles as select * from read_csv(?)", [str(seeds / "principles.csv")])
+    con.execute(
+        """
+        create table check_results as select * from (values
+            ('not_null_fct_contents_content_id', 'marts/fct_contents', 'passed', true, 'ERROR', null, null,
+             timestamptz '2026-06-29 06:10:00+00'),
+            ('kpi_weekly_expectations', 'marts/kpi_weekly', 'warned', false, 'WARN', '1 expectation failed', null,
+             timestamptz '2026-06-29 06:12:00+00'),
+            ('x_tweets_check', 'raw/x/tweets', 'not_run', null, null, null, null, null)
+        ) as t(check_name, asset_key, status, passed, severity, description, metadata, evaluated_at)
+        """
+    )
+    # kpi_values: month and quarter grains, channel 'all' (+ facebook for the trend chart)
+    con.execute(
+        """
+        create table kpi_values as select * from (values
+            ('contents_published', 'month', date '2026-05-01', date '2026-05-31', 'all', 40.0, null, 40.0),
+            ('contents_published', 'month', date '2026-06-01', date '2026-06-30', 'all', 44.0, null, 44.0),
+            ('contents_published', 'month', date '2026-05-01', date '2026-05-31', 'facebook', 18.0, null, 18.0),
+            ('interactions', 'month', date '2026-05-01', date '2026-05-31', 'all', 5000.0, null, 5000.0),
+            ('leads', 'month', date '2026-05-01', date '2026-05-31', 'all', 12.0, null, 12.0),
+            ('social_leads', 'month', date '2026-05-01', date '2026-05-31', 'all', 5.0, null, 5.0),
+            ('contents_published', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 84.0, null, 84.0),
+            ('interactions', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 10368.0, null, 10368.0),
+            ('conversations_answered', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 1796.0, null,
+             1796.0),
+            ('response_rate', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 1796.0, 2173.0,
+             1796.0 / 2173.0),
+            ('brand_mentions', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 826.0, null, 826.0),
+            ('share_of_voice', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 826.0, 1403.0,
+             826.0 / 1403.0),
+            ('leads', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 30.0, null, 30.0),
+            ('social_leads', 'quarter', date '2026-04-01', date '2026-06-30', 'all', 9.0, null, 9.0),
+            ('contents_published', 'quarter', date '2026-01-01', date '2026-03-31', 'all', 60.0, null, 60.0)
+        ) as t(indicator_id, grain, period_start, period_end, channel_id, numerator, denominator, value)
+        """
+    )
+    con.execute(
+        """
+        create table kpi_attainment as select * from (values
+            ('engage', 'marketing', 'interactions', 'month', date '2026-05-01', 'all', 5000.0, 4000.0, 1000.0,
+             1.25, 'green', 'higher_is_better'),
+            ('engage', 'marketing', 'interactions', 'month', date '2026-06-01', 'all', 3000.0, 4000.0, -1000.0,
+             0.75, 'red', 'higher_is_better'),
+            ('answer', 'customer_service', 'response_rate', 'month', date '2026-06-01', 'all', 0.8, 0.85, -0.05,
+             0.94, 'amber', 'higher_is_better'),
+            ('answer', 'customer_service', 'response_rate', 'month', date '2026-05-01', 'all', null, 0.85, null,
+             null, 'no_data', 'higher_is_better')
+        ) as t(objective_id, job, indicator_id, grain, period_start, channel_id, value, target, gap, attainment,
+               status, direction)
+        """
+    )
+    con.execute(
+        """
+        create table kpi_barometer as
+        select principle, 'quarter' as grain, date '2026-04-01' as period_start, date '2026-06-30' as period_end,
+               'all' as channel_id, score, '' as proxies_used, 1 as proxies_with_data, 1 as proxies_defined
+        from (values ('listening', 82.5), ('reactivity', 44.6), ('coherence', 56.4), ('generosity', 33.6),
+                     ('transparency', 92.7)) as t(principle, score)
+        """
+    )
+    con.execute(
+        """
+        create table fct_mentions as select * from (values
+            ('m1', 'x', '1', 'x_search', 'Maison Lumière', 'brand', true, 'maison lumière', 'J''adore Maison Lumière',
+             'https://x.com/a/status/1', 'fr', 'positive', timestamptz '2026-06-24 10:00:00+00', date '2026-06-24'),
+            ('m2', 'x', '2', 'x_search', 'Bougies Céleste', 'competitor', false, 'bougies céleste',
+             'Bougies Céleste, bof', 'https://x.com/b/status/2', 'fr', 'negative',
+             timestamptz '2026-06-25 10:00:00+00', date '2026-06-25')
+        ) as t(mention_id, channel_id, item_id, origin, entity_name, entity_type, is_brand_mention, matched_keyword,
+               mention_text, mention_url, language_code, sentiment_label, mentioned_at, mentioned_on)
+        """
+    )
+    con.execute(
+        """
+        create table fct_leads as select * from (values
+            ('l1', 'facebook', true, 'facebook', 'social', 'spring', 'Social media', 'lead', false, null::double,
+             null, timestamptz '2026-05-12 10:00:00+00', date '2026-05-12', null::timestamptz)
+        ) as t(lead_id, attributed_channel_id, is_social_lead, utm_source, utm_medium, utm_campaign, lead_source,
+               lifecycle_stage, is_converted, deal_amount, currency, created_at, created_on, converted_at)
+        """
+    )
+    con.execute(
+        """
+        create table load_summary as select * from (values
+            ('facebook', 'posts', date '2026-06-30', 'facebook/posts/2026-06-30.json', 10, 9, 1,
+             'invalid or missing created_time', timestamptz '2026-07-02 05:00:00+00'),
+            ('zendesk', 'tickets', ?, 'zendesk/tickets/x.json', 20, 20, 0, null,
+             timestamptz '2026-07-02 05:00:00+00')
+        ) as t(source, entity, partition_date, source_file, records_in, records_loaded, records_quarantined,
+               quarantine_reasons, loaded_at)
+        """,
+        [warehouse_max_date],
+    )
+    # listening marts (L)
+    con.execute(
+        """
+        create table listening_share_of_voice as
+        select * from (values
+            ('month', date '2026-05-01', 'all', 'Maison Lumière', 'brand', 60, 0.6, 30, 20, 10, 0.33),
+            ('month', date '2026-05-01', 'all', 'Bougies Céleste', 'competitor', 40, 0.4, 10, 20, 10, 0.0),
+            ('quarter', date '2026-04-01', 'all', 'Maison Lumière', 'brand', 826, 0.5887, 400, 300, 126, 0.33),
+            ('quarter', date '2026-04-01', 'all', 'Bougies Céleste', 'competitor', 577, 0.4113, 100, 400, 77,
+             0.04)
+        ) as t(grain, period_start, channel_id, entity_name, entity_type, mentions, share_of_voice, positive,
+               neutral, negative, net_sentiment)
+        """
+    )
+    con.execute(
+        """
+        create table listening_keywords as select * from (values
+            ('month', date '2026-05-01', 'Maison Lumière', 'bougie', 25, 1),
+            ('month', date '2026-05-01', 'Maison Lumière', 'grasse', 12, 2)
+        ) as t(grain, period_start, entity_name, keyword, mentions, rank)
+        """
+    )
+    # member marts (M): pseudonymous member_key only
+    con.execute(
+        """
+        create table dim_members as select * from (values
+            ('m_00aa11bb22cc33dd', timestamptz '2026-05-04 10:00:00+00', timestamptz '2026-06-27 10:00:00+00',
+             ['facebook', 'x'], 2, true, false, false, 40, 'leader', 'active', 'core', true),
+            ('m_44ee55ff66aa77bb', timestamptz '2026-05-10 10:00:00+00', timestamptz '2026-06-20 10:00:00+00',
+             ['zendesk'], 1, false, false, false, 3, 'explorer', 'active', 'casual', false),
+            ('m_teammate00000000', timestamptz '2026-05-04 10:00:00+00', timestamptz '2026-06-20 10:00:00+00',
+             ['facebook'], 1, false, true, false, 90, 'leader', 'active', 'core', false)
+        ) as t(member_key, first_seen_at, last_active_at, channels, accounts, is_resolved_across_accounts,
+               is_teammate, is_bot, activities, level, lifecycle_state, activity_tier, is_ambassador)
+        """
+    )
+    con.execute(
+        """
+        create table member_levels_monthly as select * from (values
+            ('m_00aa11bb22cc33dd', date '2026-05-01', 12.0, 'participant', null, 'new', 'new', 'core', false),
+            ('m_00aa11bb22cc33dd', date '2026-06-01', 30.0, 'leader', 'participant', 'promoted', 'active', 'core',
+             true),
+            ('m_44ee55ff66aa77bb', date '2026-05-01', 2.0, 'explorer', null, 'new', 'new', 'casual', false),
+            ('m_44ee55ff66aa77bb', date '2026-06-01', 1.0, 'explorer', 'explorer', 'stayed', 'active', 'casual',
+             false)
+        ) as t(member_key, month_start, activity_score, level, previous_level, level_move, lifecycle_state,
+               activity_tier, is_ambassador)
+        """
+    )
+    con.execute(
+        """
+        create table community_health_monthly as select * from (values
+            (date '2026-05-01', 'all', 2, 2, 0, 0, 0, 0.0),
+            (date '2026-06-01', 'all', 2, 0, 0, 1, 1, 0.25)
+        ) as t(month_start, channel_id, active_members, new_members, returning_members, ambassadors, core_members,
+               peer_support_ratio)
+        """
+    )
 
 
 def _week_end(week_start: date) -> date:
@@ -445,3 +659,31 @@ def test_missing_published_file(tmp_path, monkeypatch):
     with pytest.raises(data.PublishedDataMissing):
         data.latest_full_week()
     assert not missing.exists()  # read-only: never creates the file
+
+
+def test_indicator_names_in_french_come_from_the_catalog(published):
+    import csv
+
+    with (REPO_ROOT / "dbt_project" / "seeds" / "indicator_catalog.csv").open(encoding="utf-8") as fh:
+        seed = {row["indicator_id"]: row for row in csv.DictReader(fh)}
+    assert all(row["label_fr"].strip() for row in seed.values()), "every indicator needs a French name"
+    english = data.catalog(published).set_index("indicator_id")["label"]
+    french = data.catalog(published, lang="fr").set_index("indicator_id")["label"]
+    assert english["response_rate"] == "Response rate"
+    assert french["response_rate"] == seed["response_rate"]["label_fr"] == "Taux de réponse"
+    values = data.indicator_values("month", date(2026, 5, 1), date(2026, 6, 1), published, lang="fr")
+    assert set(values.loc[values["indicator_id"] == "contents_published", "label"]) == {"Contenus publiés"}
+
+
+def test_principle_names_come_from_the_principles_seed(published):
+    english = data.barometer(date(2026, 4, 1), date(2026, 4, 1), published)
+    french = data.barometer(date(2026, 4, 1), date(2026, 4, 1), published, lang="fr")
+    assert dict(zip(english["principle"], english["principle_label"], strict=True))["listening"] == "Listening"
+    assert dict(zip(french["principle"], french["principle_label"], strict=True))["reactivity"] == "Réactivité"
+
+
+def test_check_results_worst_first_with_counts_by_status(published):
+    results = data.check_results(published)
+    assert results["status"].tolist() == ["warned", "not_run", "passed"]
+    assert data.check_status_counts(published) == {"failed": 0, "warned": 1, "running": 0, "not_run": 1,
+                                                   "passed": 1}

@@ -24,7 +24,8 @@ def group_of(key: list[str]) -> str:
 
 def test_assets_are_grouped_by_layer():
     groups = {GRAPH.get(key).group_name for key in GRAPH.get_all_asset_keys() if GRAPH.get(key).is_materializable}
-    assert groups == {"ingestion", "steering", "staging", "marts", "quality", "serving"}
+    assert groups == {"ingestion", "steering", "staging", "marts", "quality", "serving", "privacy", "reporting"}
+    assert group_of(["privacy", "text_retention"]) == "privacy"
     assert group_of(["facebook", "posts"]) == "ingestion"
     assert group_of(["staging", "stg_facebook__posts"]) == "staging"
     assert group_of(["marts", "kpi_weekly"]) == "marts"

@@ -255,9 +255,10 @@ def test_facebook_page_replies_answer_member_comments_after_them(inbox):
             f"https://www.facebook.com/{PAGE_ID}/posts/{objid}/?comment_id={cid}"
         )
         if "parent" in comment:
-            assert comment["from"]["id"] == PAGE_ID  # the page replies, members write top-level comments
+            # the page, or another member, replies to a member's top-level comment (one level of replies)
             parent = comments[comment["parent"]["id"]]
             assert "parent" not in parent and parent["from"]["id"] != PAGE_ID
+            assert comment["from"]["id"] != parent["from"]["id"]
             assert parent["id"].split("_")[0] == objid
             assert parse_ts(comment["created_time"]) > parse_ts(parent["created_time"])
         else:
@@ -271,6 +272,26 @@ def test_facebook_page_replies_answer_member_comments_after_them(inbox):
     }
     for comment in comments.values():
         assert parse_ts(comment["created_time"]) > post_time[PAGE_ID + "_" + comment["id"].split("_")[0]]
+
+
+def test_members_answer_members_mostly_questions_and_a_few_regulars_answer_most(half_year):
+    out, s = half_year
+    comments = {rec["id"]: rec for _, rec in records(out, "facebook/comments")}
+    peer = [c for c in comments.values() if "parent" in c and c["from"]["id"] != PAGE_ID]
+    assert len(peer) == s.details["facebook_member_replies"]
+    assert 0.05 <= len(peer) / s.details["facebook_page_replies"] <= 0.35
+    # questions get most member answers; the answer is in the asker's language and names them
+    asked = [comments[c["parent"]["id"]]["message"] for c in peer]
+    assert sum("?" in m for m in asked) > len(asked) / 2
+    assert all("{" not in c["message"] for c in peer)
+    # the ids keep growing with time across page and member replies
+    by_time = sorted(comments.values(), key=lambda c: (parse_ts(c["created_time"]), int(c["id"].split("_")[1])))
+    ids = [int(c["id"].split("_")[1]) for c in by_time]
+    assert ids == sorted(ids)
+    # a few regulars answer most: the top 5 answerers write at least a third of the member answers
+    answerers = Counter(c["from"]["id"] for c in peer)
+    assert sum(n for _, n in answerers.most_common(5)) >= len(peer) / 3
+    assert answerers.most_common(1)[0][1] >= 5
 
 
 def test_x_reply_and_quote_counts_equal_the_member_tweets_in_the_files(inbox):
@@ -524,7 +545,7 @@ def test_cli(tmp_path, capsys):
         )
         == 0
     )
-    assert "Wrote 49 files" in capsys.readouterr().out
+    assert "Wrote 70 files" in capsys.readouterr().out  # 7 days x 10 entities (slack, facebook page insights)
     assert max(p.name for p in (tmp_path / "zendesk/tickets").iterdir()) == "2026-05-31.json"
     assert sum(malformed_counts(tmp_path).values()) == 0
 
@@ -534,3 +555,18 @@ def test_invalid_arguments():
         generate(Path("/nonexistent"), end_date=END, days=0)
     with pytest.raises(ValueError):
         generate(Path("/nonexistent"), end_date=END, scale=0)
+
+
+def test_facebook_page_insights_report_the_page_follows_each_day(inbox):
+    """The page's audience (page_follows, period day): one value per day, end_time 07:00 UTC the next day, from
+    its own rng stream (a new stream: the numbers pinned on the others do not move)."""
+    out, summary = inbox
+    values = []
+    for day, page in pages(out, "facebook/page_insights"):
+        (metric,) = page["data"]
+        assert (metric["name"], metric["period"]) == ("page_follows", "day")
+        (value,) = metric["values"]
+        assert value["end_time"] == f"{(day + timedelta(days=1)).isoformat()}T07:00:00+0000"
+        values.append(value["value"])
+    assert len(values) == summary.days
+    assert all(v > 0 for v in values)

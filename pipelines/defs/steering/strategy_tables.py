@@ -17,6 +17,10 @@ TABLE_DESCRIPTIONS = {
     "business_hours": "Opening hours per ISO weekday, in the organisation's time zone.",
     "holidays": "Days the team is closed.",
     "organisation": "The organisation: name, field (its preset), time zone, default language.",
+    "team": "The team's people (strategy.yml team:): one row per account (channel, id or lowercased handle) "
+            "and e-mail; their accounts are teammates, kept out of community metrics.",
+    "announcement_channels": "The internal chat channels whose top-level messages are announcements "
+                             "(strategy.yml internal.announcement_channels): a channel name or id.",
 }
 assert set(TABLE_DESCRIPTIONS) == set(STRATEGY_TABLES)
 

@@ -10,7 +10,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from pipelines.defs.resources import WAREHOUSE_POOL, Warehouse
 from pipelines.defs.transformation.project import dbt_project, ensure_manifest
 
-LAYER_GROUPS = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
+# restricted (the pseudonym mapping) builds with the marts that join it
+LAYER_GROUPS = {"staging": "staging", "intermediate": "staging", "marts": "marts", "restricted": "marts"}
 
 
 class LayeredTranslator(DagsterDbtTranslator):

@@ -314,6 +314,259 @@ lead_measures as (
 
 ),
 
+{%- set listening_sentiment_measures = [
+    'brand_net_sentiment_mentions', 'brand_negative_mentions', 'brand_scored_mentions'] %}
+{%- set listening_spike_measures = ['brand_spike_days'] %}
+-- listening (L): the brand's mentions by sentiment, and its spike days from listening_daily
+brand_mentions_by_period as (
+
+    select
+        grains.grain,
+        {{ period_start }} as period_start,
+        channels.channel_id,
+        facts.sentiment_label
+
+    from (
+        select
+            {{ utc_date('mentioned_at') }} as activity_date,
+            channel_id,
+            sentiment_label
+
+        from {{ ref('fct_mentions') }}
+        where is_brand_mention
+    ) as facts
+    cross join grains
+    left join channels
+        on facts.channel_id = channels.channel_id
+
+),
+
+listening_sentiment_measures as (
+
+    -- scored = a sentiment_label; unscored brand mentions are in no measure here
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        count(*) filter (where sentiment_label = 'positive')
+            - count(*) filter (where sentiment_label = 'negative') as brand_net_sentiment_mentions,
+        count(*) filter (where sentiment_label = 'negative') as brand_negative_mentions,
+        count(*) filter (where sentiment_label in ('positive', 'neutral', 'negative')) as brand_scored_mentions
+
+    from brand_mentions_by_period
+    {{ grouping_sets }}
+
+),
+
+listening_spike_measures as (
+
+    -- listening_daily has its own 'all' series (spikes of the pooled mentions, not a sum of channel spikes):
+    -- its rows are taken as they are, per channel of dim_channels and for 'all'
+    select
+        grains.grain,
+        {{ period_start }} as period_start,
+        facts.channel_id,
+        count(*) filter (where facts.is_volume_spike) as brand_spike_days
+
+    from (
+        select
+            date_day as activity_date,
+            channel_id,
+            is_volume_spike
+
+        from {{ ref('listening_daily') }}
+        where entity_type = 'brand'
+    ) as facts
+    cross join grains
+    where facts.channel_id = 'all' or facts.channel_id in (select channel_id from channels)
+    group by all
+
+),
+
+{%- set member_measures = [
+    'active_members', 'new_members', 'returning_members', 'ambassador_members', 'core_members'] %}
+{%- set member_answer_measures = ['member_answers_to_members', 'answers_to_members'] %}
+-- members (M): community members (teammates and bots out: the members of int_member_levels_monthly) counted as
+-- distinct members per period, channel and 'all' (never a sum over channels), and the answers to members
+member_activity_days as (
+
+    select distinct
+        activities.member_id,
+        activities.channel_id,
+        {{ utc_date('activities.occurred_at') }} as activity_date,
+        levels.activity_tier = 'core' as is_core,
+        levels.is_ambassador
+
+    from {{ ref('int_member_activities_unioned') }} as activities
+    inner join {{ ref('int_member_levels_monthly') }} as levels
+        on activities.member_id = levels.member_id
+        and cast(date_trunc('month', {{ utc_date('activities.occurred_at') }}) as date) = levels.month_start
+
+),
+
+member_periods as (
+
+    select
+        grains.grain,
+        {{ period_start }} as period_start,
+        member_channels.channel_id,
+        facts.member_id,
+        bool_or(facts.is_core) as is_core,
+        bool_or(facts.is_ambassador) as is_ambassador
+
+    from member_activity_days as facts
+    cross join grains
+    cross join lateral (select facts.channel_id union all select 'all') as member_channels (channel_id)
+    where member_channels.channel_id = 'all'
+        or member_channels.channel_id in (select channel_id from channels)
+    group by 1, 2, 3, 4
+
+),
+
+member_measures as (
+
+    select
+        grain,
+        period_start,
+        channel_id,
+        count(*) as active_members,
+        count(*) filter (where previous_active_period is null) as new_members,
+        count(*) filter (where previous_active_period < case grain
+            when 'week' then period_start - 7
+            when 'month' then cast(period_start - interval 1 month as date)
+            else cast(period_start - interval 3 month as date)
+        end) as returning_members,
+        count(*) filter (where is_ambassador) as ambassador_members,
+        count(*) filter (where is_core) as core_members
+
+    from (
+        select
+            *,
+            lag(period_start) over (partition by grain, channel_id, member_id order by period_start)
+                as previous_active_period
+        from member_periods
+    )
+    group by 1, 2, 3
+
+),
+
+member_answers as (
+
+    select
+        grains.grain,
+        {{ period_start }} as period_start,
+        channels.channel_id,
+        facts.is_peer_answer
+
+    from (
+        select
+            {{ utc_date('occurred_at') }} as activity_date,
+            channel_id,
+            is_answer_to_member
+                and member_id in (select member_id from {{ ref('int_member_levels_monthly') }}) as is_peer_answer
+
+        from {{ ref('int_member_activities_unioned') }}
+        where is_reply_to_member
+    ) as facts
+    cross join grains
+    left join channels
+        on facts.channel_id = channels.channel_id
+
+),
+
+member_answer_measures as (
+
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        count(*) filter (where is_peer_answer) as member_answers_to_members,
+        count(*) as answers_to_members
+
+    from member_answers
+    {{ grouping_sets }}
+
+),
+
+{%- set audience_measures = ['followers', 'followers_base', 'follower_growth', 'follower_interactions'] %}
+-- audience (A): the channels of dim_channels in fct_audience_daily (followers as last reported, carried forward
+-- day by day). followers: on the period's last day present (its end, or the data's latest day for the current
+-- period); followers_base: on the day before the period starts (none when the channel's audience starts inside
+-- the period); follower_growth = followers - followers_base; follower_interactions: the interactions of the
+-- channel's contents published in the period (content_measures), counted only when the channel has an audience.
+-- 'all' sums the channels' period-end values (not a pooled count: a person following two channels counts
+-- twice); its base and growth sum the channels that have a base only, so that a channel starting to report
+-- inside the period is no growth.
+audience_days as (
+
+    select
+        channel_id,
+        date_day as activity_date,
+        followers
+
+    from {{ ref('fct_audience_daily') }}
+    where channel_id in (select channel_id from channels)
+
+),
+
+audience_channel_periods as (
+
+    select
+        grains.grain,
+        {{ period_start }} as period_start,
+        facts.channel_id,
+        arg_max(facts.followers, facts.activity_date) as followers
+
+    from audience_days as facts
+    cross join grains
+    group by all
+
+),
+
+audience_channel_measures as (
+
+    select
+        periods.grain,
+        periods.period_start,
+        periods.channel_id,
+        periods.followers,
+        bases.followers as followers_base,
+        periods.followers - bases.followers as follower_growth,
+        contents.interactions as follower_interactions
+
+    from audience_channel_periods as periods
+    left join audience_days as bases
+        on periods.channel_id = bases.channel_id
+        and bases.activity_date = periods.period_start - 1
+    left join content_measures as contents
+        on periods.grain = contents.grain
+        and periods.period_start = contents.period_start
+        and periods.channel_id = contents.channel_id
+
+),
+
+audience_measures as (
+
+    select grain, period_start, channel_id, followers, followers_base, follower_growth, follower_interactions
+    from audience_channel_measures
+
+    union all
+
+    select
+        grain,
+        period_start,
+        'all' as channel_id,
+        sum(followers) as followers,
+        sum(followers_base) as followers_base,
+        -- NULL for a channel without a base: left out of both
+        sum(follower_growth) as follower_growth,
+        sum(follower_interactions) as follower_interactions
+
+    from audience_channel_measures
+    group by grain, period_start
+
+),
+
 long_measures as (
 
 {%- set sep = joiner('    union all') %}
@@ -321,13 +574,21 @@ long_measures as (
     ('content_measures', content_measures), ('conversation_measures', conversation_measures),
     ('answer_measures', answer_measures), ('sla_measures', sla_measures),
     ('resolution_measures', resolution_measures), ('rating_measures', rating_measures),
-    ('mention_measures', mention_measures), ('lead_measures', lead_measures)] %}
+    ('mention_measures', mention_measures), ('lead_measures', lead_measures),
+    ('listening_sentiment_measures', listening_sentiment_measures),
+    ('listening_spike_measures', listening_spike_measures),
+    ('member_measures', member_measures), ('member_answer_measures', member_answer_measures),
+    ('audience_measures', audience_measures)] %}
 {%- for measure in measures %}
     {{ sep() }}
     select grain, period_start, channel_id, '{{ measure }}' as measure_id, cast({{ measure }} as double) as value
     from {{ relation }}
 {%- endfor %}
 {%- endfor %}
+    -- internal communication: computed in int_internal_indicator_measures (README, "Internal communication")
+    {{ sep() }}
+    select grain, period_start, channel_id, measure_id, value
+    from {{ ref('int_internal_indicator_measures') }}
 
 ),
 

@@ -12,6 +12,7 @@ final as (
 
     select
         mention_id,
+        text_id,
         channel_id,
         item_id,
         origin,
@@ -25,6 +26,7 @@ final as (
         mention_url,
         language_code,
         sentiment_label,
+        sentiment_score,
         mentioned_at,
         cast(mentioned_at as date) as mentioned_on
 

@@ -22,6 +22,11 @@ renamed as (
         ----------  numerics
         reply_count,
 
+        ----------  lists
+        -- who reacted (metadata.reactions, sent with the post by Mattermost 5.x and later), distinct
+        coalesce(list_sort(list_distinct(json_extract_string(payload, '$.metadata.reactions[*].user_id'))), [])
+            as reactor_user_ids,
+
         ----------  booleans
         root_id is not null as is_reply,
         coalesce(post_type like 'system\_%' escape '\', false) as is_system,

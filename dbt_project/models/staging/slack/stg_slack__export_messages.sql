@@ -31,6 +31,11 @@ renamed as (
         file_count,
         attachment_count,
 
+        ----------  lists
+        -- who reacted (every emoji's users, distinct); replies are messages of their own in an export
+        coalesce(list_sort(list_distinct(json_extract_string(payload, '$.reactions[*].users[*]'))), [])
+            as reactor_user_ids,
+
         ----------  booleans
         thread_ts is not null and thread_ts = ts as is_thread_parent,
         thread_ts is not null and thread_ts <> ts as is_thread_reply,

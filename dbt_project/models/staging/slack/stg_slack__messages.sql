@@ -26,6 +26,14 @@ renamed as (
         coalesce(reply_users_count, 0) as reply_users_count,
         reaction_count,
 
+        ----------  lists
+        -- who reacted (every emoji's users, distinct; Slack may truncate a long list) and who replied in the
+        -- thread (reply_users, on thread parents: replies themselves are not fetched)
+        coalesce(list_sort(list_distinct(json_extract_string(payload, '$.reactions[*].users[*]'))), [])
+            as reactor_user_ids,
+        coalesce(list_sort(list_distinct(json_extract_string(payload, '$.reply_users[*]'))), [])
+            as reply_user_ids,
+
         ----------  booleans
         thread_ts is not null and thread_ts = ts as is_thread_parent,
         bot_id is not null or coalesce(subtype = 'bot_message', false) as is_bot,

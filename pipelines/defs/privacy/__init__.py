@@ -1,0 +1,1 @@
+"""Privacy: how long personal data stays in the warehouse."""
