@@ -57,7 +57,9 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
     if select:
         with warnings.catch_warnings():  # the selection-string parser is flagged beta; its syntax is stable
             warnings.simplefilter("ignore", dg.BetaWarning)
-            selection = dg.AssetSelection.from_string(select) & WAREHOUSE_ASSETS  # the refresh job's assets only
+            # the refresh job's assets only, with every asset that must run with a selected one (the other tables
+            # of a multi-table asset: a Discourse feed, the strategy tables)
+            selection = (dg.AssetSelection.from_string(select) & WAREHOUSE_ASSETS).required_multi_asset_neighbors()
             asset_keys = list(selection.resolve(definitions.resolve_asset_graph()))
         print(f"selected {len(asset_keys)} assets: {select}", flush=True)
     result = job.execute_in_process(

@@ -137,18 +137,34 @@ def fingerprint(path) -> dict[str, tuple]:
         }
 
 
+def check_statuses(path) -> dict[tuple[str, str], str]:
+    """Every published check's outcome, without the run that evaluated it."""
+    with read_only(path) as con:
+        rows = con.execute("select asset_key, check_name, status from check_results").fetchall()
+    return {(asset_key, check_name): status for asset_key, check_name, status in rows}
+
+
 def test_rematerializing_the_same_partitions_leaves_every_table_unchanged(built_warehouse):
     before = fingerprint(built_warehouse.warehouse_path)
     published_before = fingerprint(built_warehouse.published_path)
+    checks_before = check_statuses(built_warehouse.published_path)
     fail_with_output(built_warehouse.run_build(), "the second build")
     after = fingerprint(built_warehouse.warehouse_path)
     published_after = fingerprint(built_warehouse.published_path)
+    checks_after = check_statuses(built_warehouse.published_path)
     assert before.keys() == after.keys()
     assert {k: v for k, v in after.items() if v != before[k]} == {}
     assert len(before) > 15 and all(count > 0 for count, _ in (before[t] for t in ("marts.kpi_weekly", "raw.pages")))
     published_before.pop("main.publication")  # records when it was published, by design
     published_after.pop("main.publication")
+    # check_results names the run of each check's latest evaluation: the outcomes must be the same, not the runs
+    published_before.pop("main.check_results")
+    published_after.pop("main.check_results")
     assert published_before == published_after
+    # the same checks, and each check that had run before the first publication has the same outcome (a check
+    # that runs after the publishing step is 'not_run' in the first build's copy)
+    assert checks_before.keys() == checks_after.keys() and len(checks_after) > 100
+    assert {k: v for k, v in checks_before.items() if v != "not_run" and checks_after[k] != v} == {}
 
 
 def test_published_copy_holds_the_marts_the_dashboards_read(built_warehouse):
@@ -504,3 +520,56 @@ def test_audience_indicators_equal_the_page_follows_of_the_generated_files(built
                 assert actual == pytest.approx(expected, rel=1e-9), (week_start, channel_id)
     with read_only(built_warehouse.published_path) as con:
         assert con.execute("select count(*) from fct_audience_daily").fetchone()[0] == len(follows)
+
+
+def test_interactions_in_period_are_deltas_of_the_snapshots_and_add_up_to_the_lifetime_interactions(built_warehouse):
+    """interactions_in_period of June 2026 on Facebook equals plain DuckDB SQL over every copy of the posts in the
+    typed table facebook.posts (each post's reactions + comments + shares on each inbox day, minus the same on its
+    previous day fetched); summed over every month, interactions_in_period equals the lifetime interactions of all
+    contents (fct_contents), per channel and for 'all'."""
+    june = DEMO_END.replace(day=1)
+    plain_sql = """
+        with snapshots as (
+            select
+                post_id,
+                _partition_date as snapshot_date,
+                coalesce(reactions_count, 0) + coalesce(comments_count, 0) + coalesce(shares_count, 0) as interactions
+            from facebook.posts
+            qualify row_number() over (
+                partition by post_id, _partition_date order by _loaded_at desc, _record_index desc) = 1
+        ),
+        deltas as (
+            select
+                post_id,
+                snapshot_date,
+                interactions - coalesce(lag(interactions) over (partition by post_id order by snapshot_date), 0)
+                    as delta
+            from snapshots
+        )
+        select sum(delta) from deltas
+        where snapshot_date between ? and ?
+            and 'facebook:' || post_id in (select content_id from marts.fct_contents)
+    """
+    value_sql = ("select value from marts.kpi_values where indicator_id = ? and grain = ? and period_start = ? "
+                 "and channel_id = ?")
+    with read_only(built_warehouse.warehouse_path) as con:
+        expected = con.execute(plain_sql, [june, DEMO_END]).fetchone()[0]
+        actual = con.execute(value_sql, ["interactions_in_period", "month", june, "facebook"]).fetchone()[0]
+        assert expected > 0
+        assert actual == pytest.approx(float(expected), rel=1e-12)
+        totals = con.execute("""
+            select channel_id, sum(value) filter (where indicator_id = 'interactions_in_period'),
+                sum(value) filter (where indicator_id = 'interactions')
+            from marts.kpi_values
+            where grain = 'month' and indicator_id in ('interactions_in_period', 'interactions')
+            group by channel_id
+        """).fetchall()
+        lifetime = dict(con.execute(
+            "select coalesce(channel_id, 'all'), sum(interactions) from marts.fct_contents "
+            "group by grouping sets ((channel_id), ())").fetchall())
+    totals = {channel: (in_period, by_publication) for channel, in_period, by_publication in totals}
+    assert totals["all"][0] == pytest.approx(float(lifetime["all"]), rel=1e-12) and lifetime["all"] > 0
+    for channel, (in_period, by_publication) in totals.items():
+        assert in_period == by_publication, channel  # both None for a channel without counters (blog)
+        if channel in lifetime and lifetime[channel] is not None:
+            assert in_period == pytest.approx(float(lifetime[channel]), rel=1e-12), channel

@@ -225,3 +225,123 @@ def test_cli_imports_and_prints_the_summary(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "mastodon.archive_statuses: 11 in = 11 loaded + 0 quarantined, the export declares 9" in out
     assert "warning: mastodon.archive_statuses: the export declares 9 records, 11 were found in it" in out
+
+
+# --- the real archive: tests/fixtures/real/mastodon_archive (a real Mastodon export of @Leask@mastodon.world,
+# MIT-licensed, its outbox.json cut to its first 18 activities, see its PROVENANCE.md) ---
+
+REAL_ARCHIVE = REAL_FIXTURES / "mastodon_archive"
+REAL_DAY = date(2022, 12, 27)
+LEASK = "https://mastodon.world/users/Leask"
+
+
+def load_real(name: str) -> dict:
+    return json.loads((REAL_ARCHIVE / name).read_text(encoding="utf-8"))
+
+
+def test_real_archive_lands_every_activity_and_reports_its_declared_count(warehouse_con):
+    outbox = load_real("outbox.json")
+    records_in = len(outbox["orderedItems"])  # counted here with json, independently of the import
+    likes_in = len(load_real("likes.json")["orderedItems"])
+    result = import_export(warehouse_con, FMT, REAL_ARCHIVE, REAL_DAY)
+    assert counts(result, "mastodon.archive_statuses") == (records_in, records_in, 0)
+    assert counts(result, "mastodon.archive_likes") == (likes_in, likes_in, 0)
+    assert (records_in, likes_in) == (18, 3)
+    assert rows(warehouse_con, "select count(*), count(distinct status_id) from mastodon.archive_statuses") == [
+        (records_in, records_in)]
+    assert rows(warehouse_con, "select count(*) from raw.quarantine") == [(0,)]
+    # the file states its own count: the account's 1454 statuses when the archive was built; the fixture keeps
+    # only the first 18 activities (PROVENANCE.md), so the import reports the declared count against what it found
+    assert result.tables["mastodon.archive_statuses"].declared == outbox["totalItems"] == 1454
+    assert result.tables["mastodon.archive_likes"].declared is None  # likes.json has no totalItems
+    assert "  mastodon.archive_statuses: 18 in = 18 loaded + 0 quarantined, the export declares 1454" in \
+        result.summary_lines()
+
+
+def test_real_archive_separates_boosts_from_statuses(warehouse_con):
+    items = load_real("outbox.json")["orderedItems"]
+    by_type = Counter(i["type"] for i in items)
+    assert by_type == {"Create": 17, "Announce": 1}
+    import_export(warehouse_con, FMT, REAL_ARCHIVE, REAL_DAY)
+    assert dict(rows(warehouse_con, "select activity_type, count(*) from mastodon.archive_statuses group by 1")) == {
+        "create": by_type["Create"], "announce": by_type["Announce"]}
+    (announce,) = [i for i in items if i["type"] == "Announce"]
+    assert isinstance(announce["object"], str)  # a boost names the boosted status by URL only
+    boost = rows(warehouse_con, "select status_id, boosted_status_url, content, content_text, language, media_count, "
+                                "visibility, published_at from mastodon.archive_statuses "
+                                "where activity_type = 'announce'")
+    assert boost == [("109579033056131435", announce["object"], None, None, None, 0, "public",
+                      datetime(2022, 12, 26, 8, 29, 11, tzinfo=UTC))]
+    # the owner replied to that status 47 seconds before boosting it
+    assert rows(warehouse_con, "select status_id from mastodon.archive_statuses where in_reply_to_uri = "
+                               f"'{announce['object']}'") == [("109579030022002963",)]
+    assert rows(warehouse_con, "select count(*) from mastodon.archive_statuses "
+                               "where activity_type = 'create' and boosted_status_url is not null") == [(0,)]
+
+
+def test_real_archive_fields_match_the_file(warehouse_con):
+    items = load_real("outbox.json")["orderedItems"]
+    import_export(warehouse_con, FMT, REAL_ARCHIVE, REAL_DAY)
+    landed = {r[0]: r[1:] for r in rows(warehouse_con, """
+        select status_uri, published_at, in_reply_to_uri, media_count, mentions, hashtags, url, visibility
+        from mastodon.archive_statuses""")}
+    for item in items:  # every activity, checked against a plain json read of the same file
+        note = item["object"] if isinstance(item["object"], dict) else {}
+        uri = note.get("id", item["id"].removesuffix("/activity"))
+        published, reply_to, media, mentions, hashtags, url, visibility = landed[uri]
+        assert published == datetime.fromisoformat(item["published"])
+        assert reply_to == note.get("inReplyTo")
+        assert media == len(note.get("attachment", []))
+        assert mentions == [t["name"].removeprefix("@") for t in note.get("tag", []) if t["type"] == "Mention"]
+        assert hashtags == []  # none of these 18 activities carries a hashtag
+        assert url == note.get("url")
+        assert visibility == "public"  # every one is addressed to Public in "to"
+    # the archive owner, from actor.json, on every row
+    assert rows(warehouse_con, "select distinct account_username, account_display_name, account_uri "
+                               "from mastodon.archive_statuses") == [("Leask", "Leask Wong", LEASK)]
+    texts = dict(rows(warehouse_con, "select status_id, content_text from mastodon.archive_statuses"))
+    assert texts["109577455028088577"] == "Hello, World!"
+    assert texts["109577605344345244"] == "@josh_rm 🙏"  # an h-card mention reduced to its text
+    assert texts["109579160439902124"] == ("https://www.bbc.com/news/science-environment-64051171 James Webb "
+                                           "telescope: Amazing images show the Universe as never before")
+    assert texts["109577601252238875"] == "搬家過來的用戶可以設個頭像麼？不認得啊～😭"
+    # the language is the one Mastodon states (contentMap): the account's default, "en", even for Chinese texts
+    assert rows(warehouse_con, "select distinct language from mastodon.archive_statuses "
+                               "where activity_type = 'create'") == [("en",)]
+    # a self-reply: its parent's replies collection lists it
+    parent = next(i["object"] for i in items if i["id"] == LEASK + "/statuses/109577652877636501/activity")
+    assert parent["replies"]["first"]["items"] == [LEASK + "/statuses/109577738467694249"]
+    assert rows(warehouse_con, "select in_reply_to_uri, media_count from mastodon.archive_statuses "
+                               "where status_id = '109577738467694249'") == [(parent["id"], 2)]
+    # the mention's name is the account's own (@mw@f.darksair.org), not the host its URL points to
+    assert rows(warehouse_con, "select mentions from mastodon.archive_statuses "
+                               "where status_id = '109577770326445499'") == [(["mw@f.darksair.org"],)]
+
+
+def test_real_archive_likes_land_as_given(warehouse_con):
+    liked = load_real("likes.json")["orderedItems"]
+    import_export(warehouse_con, FMT, REAL_ARCHIVE, REAL_DAY)
+    assert sorted(r[0] for r in rows(warehouse_con, "select liked_status_url from mastodon.archive_likes")) == \
+        sorted(liked)
+    assert "https://vnil.de/objects/dfd1b2b8-28bf-453d-8d84-2cbff831de00" in liked  # a non-Mastodon server's URI
+    assert rows(warehouse_con, "select distinct account_username, account_uri from mastodon.archive_likes") == [
+        ("Leask", LEASK)]
+
+
+def test_real_archive_zipped_imports_like_the_folder(tmp_path, warehouse_con):
+    result = import_export(warehouse_con, FMT, zipped(REAL_ARCHIVE, tmp_path / "archive.zip", "archive-leask"),
+                           REAL_DAY)
+    assert counts(result, "mastodon.archive_statuses") == (18, 18, 0)
+    assert counts(result, "mastodon.archive_likes") == (3, 3, 0)
+    assert result.tables["mastodon.archive_statuses"].declared == 1454
+
+
+def test_real_archive_cli_summary_warns_of_the_declared_count(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ANIMATEUR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ANIMATEUR_WAREHOUSE", str(tmp_path / "data" / "w.duckdb"))
+    assert FMT.matches(REAL_ARCHIVE)
+    assert cli.main(["import", "mastodon-archive", str(REAL_ARCHIVE), "--date", "2022-12-27", "--no-build"]) == 0
+    out = capsys.readouterr().out
+    assert "mastodon.archive_statuses: 18 in = 18 loaded + 0 quarantined, the export declares 1454" in out
+    assert "mastodon.archive_likes: 3 in = 3 loaded + 0 quarantined" in out
+    assert "warning: mastodon.archive_statuses: the export declares 1454 records, 18 were found in it" in out

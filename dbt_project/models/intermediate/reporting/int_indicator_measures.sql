@@ -1,3 +1,7 @@
+-- A table, unlike the other intermediate models: kpi_values and every data test read it, and as a view each
+-- would compute all the measures again.
+{{ config(materialized='table') }}
+
 -- Every measure the indicator catalog names, as a long table: one row per (grain, period_start, channel_id,
 -- measure_id). Grains: ISO week (Monday), calendar month, calendar quarter, on UTC dates. Channels: those of
 -- dim_channels, plus 'all' computed by GROUPING SETS on the pooled rows of every channel (medians and p90 of
@@ -567,6 +571,49 @@ audience_measures as (
 
 ),
 
+{%- set content_delta_measures = ['interactions_in_period', 'impressions_in_period'] %}
+-- engagement in the period (F): the deltas of the contents' lifetime counters (int_content_counters_differenced)
+-- reported in the period (snapshot day in it), whatever the content's publication date; only the contents of
+-- fct_contents (same channels and contents as the lifetime indicators). No reach: unique people do not add up.
+content_deltas_by_period as (
+
+    select
+        grains.grain,
+        {{ period_start }} as period_start,
+        channels.channel_id,
+        facts.interactions,
+        facts.impressions
+
+    from (
+        select
+            snapshot_date as activity_date,
+            channel_id,
+            interactions,
+            impressions
+
+        from {{ ref('int_content_counters_differenced') }}
+        where content_id in (select content_id from {{ ref('fct_contents') }})
+    ) as facts
+    cross join grains
+    left join channels
+        on facts.channel_id = channels.channel_id
+
+),
+
+content_delta_measures as (
+
+    select
+        grain,
+        period_start,
+        {{ report_channel }} as channel_id,
+        sum(interactions) as interactions_in_period,
+        sum(impressions) as impressions_in_period
+
+    from content_deltas_by_period
+    {{ grouping_sets }}
+
+),
+
 long_measures as (
 
 {%- set sep = joiner('    union all') %}
@@ -578,7 +625,8 @@ long_measures as (
     ('listening_sentiment_measures', listening_sentiment_measures),
     ('listening_spike_measures', listening_spike_measures),
     ('member_measures', member_measures), ('member_answer_measures', member_answer_measures),
-    ('audience_measures', audience_measures)] %}
+    ('audience_measures', audience_measures),
+    ('content_delta_measures', content_delta_measures)] %}
 {%- for measure in measures %}
     {{ sep() }}
     select grain, period_start, channel_id, '{{ measure }}' as measure_id, cast({{ measure }} as double) as value
