@@ -48,7 +48,7 @@ pseudonym-key:
 	fi
 
 # Demo: generate the embedded community, build every asset, serve Dagster UI (:3000) and Streamlit (:8501).
-demo: install dbt-parse pseudonym-key
+demo: install system-deps dbt-parse pseudonym-key
 	$(BIN)/animateur demo generate --out data/inbox/demo --days $(DEMO_DAYS) --scale $(DEMO_SCALE)
 	$(BIN)/animateur build
 	$(BIN)/animateur serve start

@@ -3,8 +3,9 @@
 -- the accounts it links to) and whether it is a teammate or a bot. Rule (README, "Members and community
 -- health"): an account is a TEAMMATE when it is a brand account (int_brand_accounts_identified, and the
 -- accounts that own the ingested Instagram media, YouTube videos and Mastodon statuses), a Zendesk agent
--- (an assignee of a ticket), a Discourse staff member (admin, moderator, staff) or a site user of the blog
--- export, or is listed under team: in strategy.yml (by account id, by handle, or by e-mail); it is a BOT
+-- (an assignee of a ticket), a Discourse staff member (admin, moderator, staff), a site user of the blog
+-- export, an employee of the internal chat (int_internal_employees: the Slack workspace's users, Mattermost
+-- authors), or is listed under team: in strategy.yml (by account id, by handle, or by e-mail); it is a BOT
 -- when its platform says so (Slack is_bot / bot_id, Mastodon bot accounts, Discourse system users with
 -- id <= 0, Mattermost integration posts, blog pingbacks and trackbacks). Teammates and bots stay here
 -- (their answers count for the peer support ratio) but are kept out of every community metric.
@@ -13,6 +14,12 @@ with
 actions as (
 
     select * from {{ ref('int_member_actions_unioned') }}
+
+),
+
+internal_employees as (
+
+    select employee_key from {{ ref('int_internal_employees') }}
 
 ),
 
@@ -171,6 +178,8 @@ final as (
             accounts.account_key in (select account_key from brand_accounts)
             or accounts.account_key in (select 'zendesk:' || account_id from zendesk_agents)
             or accounts.is_platform_staff
+            -- the internal chat's employees (int_internal_employees: Slack and Mattermost are the internal chat)
+            or accounts.account_key in (select employee_key from internal_employees)
             or exists (
                 select 1
                 from team
