@@ -74,5 +74,7 @@ benchmark: install dbt-parse
 	$(BIN)/python benchmarks/import_exports.py --records 100000
 	$(BIN)/python benchmarks/sentiment_quality.py
 
+# Generated data only: the Dagster instance's history (runs, pool slots, schedules) goes too, its config stays.
 clean: stop
-	rm -rf data/inbox data/warehouse data/published data/run dbt_project/target
+	rm -rf data/inbox data/warehouse data/published data/run data/reports data/alerts dbt_project/target
+	rm -rf data/dagster/storage data/dagster/history data/dagster/logs data/dagster/schedules

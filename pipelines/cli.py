@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,39 @@ def inbox_date_range(feeds_dir: Path) -> tuple[date, date]:
     return files[0].day, files[-1].day
 
 
+# host:pid of the CLI process that runs an in-process run (build, import, erase-member): lets a later build tell a
+# dead run from a live one.
+RUN_PROCESS_TAG = "animateur/process"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def release_dead_runs(instance) -> list[str]:
+    """Runs of this CLI whose process died (killed, out of memory) stay STARTED with their warehouse pool slot
+    claimed, and every later run would wait for that slot forever: mark them failed and free their slots."""
+    import dagster as dg
+
+    host = socket.gethostname()
+    released = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
+                                                                  dg.DagsterRunStatus.STARTING])):
+        owner_host, _, pid = run.tags.get(RUN_PROCESS_TAG, "").rpartition(":")
+        if owner_host != host or not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"process {pid} ended without finishing the run")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
 def build(first_day: date | None = None, last_day: date | None = None, select: str | None = None) -> bool:
     """Materialize every asset (or the ``select``-ed ones, e.g. ``group:ingestion``) for a range of days in one
     run of ``refresh_warehouse``."""
@@ -51,6 +85,8 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
     print(f"building the warehouse {settings.warehouse_path()} from {first_day} to {last_day}", flush=True)
     settings.apply_dagster_run_settings()
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    for run_id in release_dead_runs(instance):
+        print(f"run {run_id}: its process had died; marked failed, its warehouse slot freed", flush=True)
     definitions = defs()
     job = definitions.resolve_job_def("refresh_warehouse")
     asset_keys = None
@@ -67,7 +103,8 @@ def build(first_day: date | None = None, last_day: date | None = None, select: s
         # INFO on the console (DEBUG, with every dbt line, stays in the run's logs in the Dagster UI)
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         asset_selection=asset_keys,
-        tags=partition_range_tags(first_day.isoformat(), last_day.isoformat()),
+        tags={**partition_range_tags(first_day.isoformat(), last_day.isoformat()),
+              RUN_PROCESS_TAG: f"{socket.gethostname()}:{os.getpid()}"},
         raise_on_error=False,
     )
     failed_checks = [
