@@ -268,6 +268,8 @@ def render_html(kind: str, start: date, *, published_path: Path | str | None = N
     organisation = strategy.organisation.name if strategy is not None else ""
     return _environment().get_template(f"{kind}.html.j2").render(
         t=fmt.text, fmt=fmt, kind=kind, language=language, organisation=organisation,
+        # an indicator's name from the catalog, in the report's language
+        label=lambda indicator_id: fmt.indicator(indicator_id, (cat.get(indicator_id) or {}).get("label")),
         title=fmt.text(f"{kind}_title"), period_start=start.isoformat(), grain=GRAIN_OF[kind],
         generated=fmt.text("generated", horizon=fmt.day(pub["warehouse_max_date"]),
                            published=fmt.day(published_at.date()) if published_at else "—"),
