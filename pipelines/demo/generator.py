@@ -18,6 +18,11 @@ The only Python loops run over days and over the handful of blog items.
 The data is a snapshot taken at the end of ``end_date`` (UTC): nothing created after it is written, and the
 lifetime counters (comment totals, reply counts) count exactly what is in the files.
 
+The brand's own contents are re-delivered as the connectors fetch them (``FacebookApi.post_refresh_days``,
+``XApi.tweet_refresh_days``): the file of a day holds the posts (tweets) created in the window up to that day,
+each with its lifetime counters as of the end of that day, growing toward its final values, reached on the
+window's last day (or on ``end_date``). A content first appears in the file of its own UTC day.
+
 Usage::
 
     python -m pipelines.demo.generator --out data/inbox/demo --days 182 --scale 1 --seed 42
@@ -86,6 +91,12 @@ SOCIAL_HOURS = (6 * HOUR, 14 * HOUR)
 
 # Malformed records injected per kind when malformed=True.
 MALFORMED_PER_KIND = 2
+
+# Days a brand content is re-delivered with its counters of the day (its own day included), as the connectors
+# fetch them with their defaults (FacebookApi.post_refresh_days, XApi.tweet_refresh_days). The files stay
+# small: 182 days at scale 1 make about 6 MB of page feeds and 8 MB of timelines (1 and 2 MB delivered once).
+FB_POST_REFRESH_DAYS = 28
+X_TWEET_REFRESH_DAYS = 7
 
 # Weekly seasonality (Mon..Sun), normalised to a mean of 1 below.
 _WEEKDAY_CONTENT = np.array([1.0, 1.3, 1.3, 1.25, 0.95, 0.6, 0.5])
@@ -720,6 +731,8 @@ class _Ctx:
     texts: _Texts
     text_series: pl.Series
     members: _Members
+    post_refresh_days: int = FB_POST_REFRESH_DAYS
+    tweet_refresh_days: int = X_TWEET_REFRESH_DAYS
 
     @property
     def start_ts(self) -> int:
@@ -828,6 +841,99 @@ def _viral(rng: np.random.Generator, n: int, share: float = 0.03) -> np.ndarray:
 
 def _day_of(ts: np.ndarray | pl.Expr, start_ts: int):
     return (ts - start_ts) // DAY
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Re-deliveries of the brand's contents (the connectors' refresh windows)
+# ------------------------------------------------------------------------------------------------------------
+# Counters grow as 1 - exp(-age / tau), tau drawn per content around this median (most of a post's reactions
+# come in its first day or two, a tail after).
+_GROWTH_TAU_S = 1.5 * DAY
+
+
+def _redelivery_days(day: np.ndarray, window: np.ndarray, days: int) -> tuple[np.ndarray, ...]:
+    """One row per content and file day it is delivered in: from its own day through ``window`` days (cut at
+    the data's last day). Returns (content index, file day, is its last delivery)."""
+    last = np.minimum(day + window - 1, days - 1)
+    k = last - day + 1
+    rep = np.repeat(np.arange(day.shape[0]), k)
+    d = day[rep] + np.arange(rep.shape[0]) - np.repeat(np.cumsum(k) - k, k)
+    return rep, d, d == last[rep]
+
+
+def _growth(
+    rng: np.random.Generator, ts: np.ndarray, rep: np.ndarray, d: np.ndarray, start_ts: int
+) -> np.ndarray:
+    """Share of its final counters a content shows at the end of file day ``d`` (below 1)."""
+    tau = rng.lognormal(np.log(_GROWTH_TAU_S), 0.5, ts.shape[0])
+    age = start_ts + (d + 1) * DAY - ts[rep]
+    return -np.expm1(-age / tau[rep])
+
+
+def _grown(final: np.ndarray, share: np.ndarray, is_last: np.ndarray) -> np.ndarray:
+    """The counter at each delivery: its final value on the last one, the floor of its share before."""
+    return np.where(is_last, final, np.floor(final * share).astype(np.int64))
+
+
+def _counted_until(owner: np.ndarray, owner_day: np.ndarray, n: int, days: int) -> np.ndarray:
+    """[content, file day] -> items (comments, replies) of the content written up to the end of that day."""
+    counts = np.bincount(owner * days + owner_day, minlength=n * days).reshape(n, days)
+    return np.cumsum(counts, axis=1)
+
+
+def _redelivered_posts(ctx: _Ctx, posts: pl.DataFrame, comments: pl.DataFrame) -> pl.DataFrame:
+    """The page feed of each day: the posts of the last ``ctx.post_refresh_days`` days, counters as of that
+    day's end (comment totals: the comments in the files up to that day; reach >= 1, impressions >= reach).
+    The malformed posts are delivered once."""
+    day, ts, objid = (posts[c].to_numpy() for c in ("day", "ts", "objid"))
+    window = np.where(posts["bad"].to_numpy(), 1, ctx.post_refresh_days)
+    rep, d, last = _redelivery_days(day, window, ctx.days)
+    share = _growth(ctx.rng("facebook.post_growth"), ts, rep, d, ctx.start_ts)
+    order = np.argsort(objid)
+    owner = order[np.searchsorted(objid[order], comments["post"].to_numpy())]
+    seen = _counted_until(owner, comments["day"].to_numpy(), posts.height, ctx.days)[rep, d]
+    counters = ("reach", "impressions", "clicks", "reactions", "shares", "total")
+    final = {c: posts[c].to_numpy()[rep] for c in counters}
+    reach = np.maximum(_grown(final["reach"], share, last), 1)
+    return (
+        posts[rep]
+        .with_columns(
+            day=pl.Series(d, dtype=pl.Int64),
+            reach=reach,
+            impressions=np.maximum(_grown(final["impressions"], share, last), reach),
+            clicks=_grown(final["clicks"], share, last),
+            reactions=_grown(final["reactions"], share, last),
+            shares=_grown(final["shares"], share, last),
+            total=np.where(last, final["total"], seen),
+        )
+        .sort(["day", "ts", "objid"], descending=[False, True, True])
+    )
+
+
+def _redelivered_tweets(
+    ctx: _Ctx,
+    tweets: pl.DataFrame,
+    replies: tuple[np.ndarray, np.ndarray],
+    quotes: tuple[np.ndarray, np.ndarray],
+) -> pl.DataFrame:
+    """The brand's timeline of each day: its tweets of the last ``ctx.tweet_refresh_days`` days, metrics as
+    of that day's end (reply and quote counts: the member tweets in the files up to that day). ``replies`` and
+    ``quotes`` are (index of the tweet in ``tweets``, file day) of each member reply and quote."""
+    ts = tweets["ts"].to_numpy()
+    day = _day_of(ts, ctx.start_ts)
+    rep, d, last = _redelivery_days(day, np.full(ts.shape[0], ctx.tweet_refresh_days), ctx.days)
+    share = _growth(ctx.rng("x.tweet_growth"), ts, rep, d, ctx.start_ts)
+    grown = {c: _grown(tweets[c].to_numpy()[rep], share, last) for c in ("rt", "lc", "bc", "ic")}
+    counted = {
+        c: np.where(last, tweets[c].to_numpy()[rep], _counted_until(*items, tweets.height, ctx.days)[rep, d])
+        for c, items in (("rc", replies), ("qc", quotes))
+    }
+    return (
+        tweets[rep]
+        .with_columns(day=pl.Series(d, dtype=pl.Int64), **grown, **counted)
+        .select(_X_COLUMNS)
+        .sort(["day", "id_int"], descending=[False, True])
+    )
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -1419,7 +1525,11 @@ def _x(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, i
         "x_quotes_of_brand": int((kind == 1).sum()),
         "x_competitor_mentions": c,
     }
-    return finish(tweets), finish(mentions), finish(search), details, {"x_mention_without_id": k}
+    by_day = _day_of(mts, ctx.start_ts)
+    tweets = _redelivered_tweets(
+        ctx, tweets, (tgt[kind == 0], by_day[kind == 0]), (tgt[kind == 1], by_day[kind == 1])
+    )
+    return tweets, finish(mentions), finish(search), details, {"x_mention_without_id": k}
 
 
 _X_TWEET_JSON = _obj(
@@ -2033,12 +2143,16 @@ def generate(
     scale: float = 1.0,
     seed: int = 42,
     malformed: bool = True,
+    post_refresh_days: int = FB_POST_REFRESH_DAYS,
+    tweet_refresh_days: int = X_TWEET_REFRESH_DAYS,
 ) -> GenerationSummary:
     """Write ``days`` UTC days of demo inbox files ending on ``end_date`` (inclusive) into ``out_dir``.
 
     The entity folders this generator owns (``facebook/posts``, ... ``zendesk/tickets``) are emptied first;
     nothing else under ``out_dir`` is touched. Same arguments give byte-identical files. ``scale``
-    multiplies every volume (posts, messages, tickets, members)."""
+    multiplies every volume (posts, messages, tickets, members). ``post_refresh_days`` and
+    ``tweet_refresh_days``: the days a Facebook post (a brand tweet) is re-delivered with its counters of the
+    day, its own included (1: once, on its day, with its final counters, which never depend on the window)."""
     if days < 1:
         raise ValueError("days must be >= 1")
     if not scale > 0:
@@ -2059,6 +2173,8 @@ def generate(
         texts=texts,
         text_series=texts.series(),
         members=members,
+        post_refresh_days=post_refresh_days,
+        tweet_refresh_days=tweet_refresh_days,
     )
     for entity in ENTITIES:
         folder = out_dir / entity
@@ -2072,6 +2188,7 @@ def generate(
     files = 0
 
     posts, comments, details, bad = _facebook(ctx)
+    posts = _redelivered_posts(ctx, posts, comments)
     files += _write_frame(out_dir, "facebook/posts", ctx, posts, _render_fb_posts)
     files += _write_frame(out_dir, "facebook/comments", ctx, comments, _render_fb_comments)
     summary.counts.update({"facebook/posts": posts.height, "facebook/comments": comments.height})

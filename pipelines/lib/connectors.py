@@ -45,6 +45,13 @@ def day_window(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def refresh_window(day: date, days: int) -> tuple[datetime, datetime]:
+    """[end - ``days`` days, end), end being the end of the UTC day: the contents created in the ``days`` days
+    up to the day's end, fetched again with that day's lifetime counters (``days`` < 1: the day alone)."""
+    _, end = day_window(day)
+    return end - timedelta(days=max(1, days)), end
+
+
 def iso_z(moment: datetime) -> str:
     """'2026-06-01T00:00:00Z': the form X, Zendesk and most APIs accept for time filters."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

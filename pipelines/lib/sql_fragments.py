@@ -10,6 +10,11 @@ def bigint(path: str) -> str:
     return f"try_cast(json_extract_string(r.payload, '$.{path}') as bigint)"
 
 
+def boolean(path: str) -> str:
+    """JSON true/false (NULL when absent or not a boolean)."""
+    return f"try_cast(json_extract_string(r.payload, '$.{path}') as boolean)"
+
+
 def timestamp(path: str) -> str:
     """ISO 8601 in any of the platforms' variants ('+0000', 'Z', milliseconds) to an instant in UTC."""
     return f"try_cast(json_extract_string(r.payload, '$.{path}') as timestamptz)"

@@ -18,7 +18,9 @@ Schema (every key below is the complete list: an unknown key is an error, with a
       opens: "09:00"                    # HH:MM, local time of organisation.timezone (quote it)
       closes: "18:00"                   # after opens
       holidays: [2026-05-01]            # optional: days closed
-    channels:                           # required: the channels the strategy steers (ids of dim_channels)
+    channels:                           # required: the channels the strategy steers and reports on; ids of
+                                        # dbt_project/seeds/channels.csv (facebook, x, instagram, youtube,
+                                        # linkedin, mastodon, blog, zendesk): dim_channels is these
       facebook: {response_sla: 2h}      # first response SLA: a duration, "30min", "2h", "1d", "1h30min"
       x: {response_sla: 1h}
       blog: {}                          # no SLA: nothing to answer there
@@ -86,6 +88,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -107,6 +110,7 @@ ALL_CHANNELS = "all"
 
 PRESETS_DIR = Path(__file__).resolve().parent / "strategy_presets"
 CATALOG_PATH = settings.DBT_PROJECT_DIR / "seeds" / "indicator_catalog.csv"
+CHANNELS_PATH = settings.DBT_PROJECT_DIR / "seeds" / "channels.csv"
 
 Job = Literal["marketing", "public_relations", "customer_service", "business_development", "internal_communication"]
 OrganisationField = Literal["cause", "media", "work", "luxury_brand", "group"]
@@ -141,6 +145,13 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> dict[str, CatalogIndicator]
         }
 
 
+def load_reportable_channels(path: Path | str = CHANNELS_PATH) -> list[str]:
+    """The channels Animateur can report on: the ids of the dbt seed ``channels.csv``, in its display order."""
+    with Path(path).open(newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row.get("channel_id")]
+    return [row["channel_id"] for row in sorted(rows, key=lambda row: int(row.get("sort_order") or 0))]
+
+
 # --- value types -----------------------------------------------------------------------------------------------
 
 _DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+(?:\.\d+)?)\s*min)?\s*$")
@@ -156,6 +167,24 @@ def parse_duration(value: Any) -> float:
     if total <= 0:
         raise ValueError(f"{value!r}: a duration must be longer than 0")
     return total
+
+
+def format_duration(minutes: float) -> str:
+    """Minutes -> the shortest duration ``parse_duration`` reads back: 120 -> ``"2h"``, 2880 -> ``"2d"``."""
+    days, rest = divmod(minutes, 1440)
+    hours, rest = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h"), (rest, "min")]
+    return "".join(f"{value:g}{unit}" for value, unit in parts if value) or "0min"
+
+
+def _reportable_channel(value: str, info: ValidationInfo) -> str:
+    # a declared channel Animateur has no data of would silently report nothing: name the ones it knows
+    known = (info.context or {}).get("reportable_channels")
+    if known is not None and value not in known:
+        close = difflib.get_close_matches(value, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"unknown channel {value!r}{hint}: Animateur reports on {', '.join(known)}")
+    return value
 
 
 def _parse_clock(value: Any) -> time:
@@ -364,7 +393,7 @@ class Strategy(_Model):
     organisation: Organisation
     use_preset: bool = True
     business_hours: BusinessHours
-    channels: Annotated[dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")],
+    channels: Annotated[dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_reportable_channel)],
                              Annotated[Channel, BeforeValidator(_none_as_empty)]], Field(min_length=1)]
     brand: TrackedEntity
     competitors: list[TrackedEntity] = []
@@ -403,11 +432,17 @@ class Strategy(_Model):
             else "no preset"
         return "\n".join([
             f"organisation: {self.organisation.name} ({self.organisation.field}, {self.organisation.timezone})",
-            f"channels: {', '.join(self.channels)}",
+            f"channels: {', '.join(self._channel_summary(c) for c in self.channels)}",
             (f"listening: {self.brand.name} and {len(self.competitors)} competitor(s), "
              f"{sum(len(e.keywords) for _, e in self.tracked_entities())} keyword(s)"),
             f"objectives: {len(self.objectives)} ({preset}), {targets} indicator targets; jobs: {', '.join(jobs)}",
         ])
+
+    def _channel_summary(self, channel_id: str) -> str:
+        channel = self.channels[channel_id]
+        slas = [f"{label} {format_duration(minutes)}" for label, minutes in (
+            ("response", channel.response_sla), ("resolution", channel.resolution_sla)) if minutes is not None]
+        return f"{channel_id} ({', '.join(slas)})" if slas else channel_id
 
     def tracked_entities(self) -> list[tuple[str, TrackedEntity]]:
         return [("brand", self.brand), *(("competitor", c) for c in self.competitors)]
@@ -421,6 +456,8 @@ class Strategy(_Model):
                  self.direction(t.indicator))
                 for o in self.objectives for t in o.indicators
             ],
+            # the channels reported on (dim_channels), in the file's order
+            "channels": [(channel_id,) for channel_id in self.channels],
             "response_slas": [
                 (channel_id, c.response_sla, c.resolution_sla)
                 for channel_id, c in self.channels.items() if c.response_sla is not None
@@ -463,6 +500,7 @@ STRATEGY_TABLES: dict[str, dict[str, str]] = {
         "grain": "varchar", "channel_id": "varchar", "target": "double", "green_threshold": "double",
         "amber_threshold": "double", "direction": "varchar",
     },
+    "channels": {"channel_id": "varchar"},
     "response_slas": {"channel_id": "varchar", "first_response_minutes": "double", "resolution_minutes": "double"},
     "listening_keywords": {"entity_name": "varchar", "entity_type": "varchar", "keyword": "varchar"},
     "business_hours": {"weekday": "integer", "opens_at": "time", "closes_at": "time", "timezone": "varchar"},
@@ -704,20 +742,25 @@ def _merge(preset: list[Objective], own: list[Objective]) -> tuple[list[Objectiv
     return merged, frozenset(o.id for o in preset if o.id not in mine)
 
 
-def load_strategy(path: Path | str, catalog: Mapping[str, CatalogIndicator] | Path | str | None = None) -> Strategy:
+def load_strategy(path: Path | str, catalog: Mapping[str, CatalogIndicator] | Path | str | None = None,
+                  reportable_channels: list[str] | Path | str | None = None) -> Strategy:
     """Read and validate a strategy file and its preset; raise ``StrategyError`` listing every mistake.
 
-    ``catalog``: the indicators that exist (default: ``dbt_project/seeds/indicator_catalog.csv``)."""
+    ``catalog``: the indicators that exist (default: ``dbt_project/seeds/indicator_catalog.csv``);
+    ``reportable_channels``: the channels that can be declared (default: ``dbt_project/seeds/channels.csv``)."""
     path = Path(path)
     if catalog is None or isinstance(catalog, (str, Path)):
         catalog = load_catalog(catalog or CATALOG_PATH)
+    if reportable_channels is None or isinstance(reportable_channels, (str, Path)):
+        reportable_channels = load_reportable_channels(reportable_channels or CHANNELS_PATH)
     if not path.is_file():
         raise StrategyError([StrategyIssue(path, 1, "no such file")])
     document = _Document(path)
     if document.data is None:
         raise StrategyError(document.issues)
     raw_channels = document.data.get("channels")
-    context = {"catalog": catalog, "channels": list(raw_channels) if isinstance(raw_channels, dict) else None}
+    context = {"catalog": catalog, "channels": list(raw_channels) if isinstance(raw_channels, dict) else None,
+               "reportable_channels": list(reportable_channels)}
     _check_unique(document, document.data)
     strategy = _validate(document, Strategy, context)
     issues = list(document.issues)

@@ -45,6 +45,10 @@ class TextTable:
     # other arrays of the same pages holding texts (X's referenced tweets in includes.tweets): (path, time key);
     # their records published before the cut-off lose the text keys
     raw_side_arrays: tuple[tuple[str, str], ...] = ()
+    # raw pages whose records are nested in parent records (Zendesk's comments: events of an audit, gathered at
+    # parse time, so no record position points into the page): (parents' records path, parents' time key, key of
+    # the child array); the children of parents published before the cut-off lose the text keys
+    raw_nested_array: tuple[str, str, str] | None = None
 
 
 # Imported rows keep the original row in `_raw` and, when the file had no id, the columns the id hashes in
@@ -78,6 +82,9 @@ TEXT_TABLES: tuple[TextTable, ...] = (
     # helpdesk: the requester's words (subject and first message); status, tags, times and ids stay
     TextTable("zendesk.tickets", "created_at", ("subject",),
               ("subject", "raw_subject", "description", "comment.body", "comment.html_body")),
+    # the conversation's comments: Comment events of the audits pages, timed by their audit
+    TextTable("zendesk.ticket_comments", "created_at", ("body",), ("body", "html_body", "plain_body"),
+              raw_nested_array=("$.audits[*]", "created_at", "events")),
     TextTable("slack.messages", "posted_at", ("text",), SLACK_KEYS),
     TextTable("slack.export_messages", "posted_at", ("text",), SLACK_KEYS),
     TextTable("mattermost.posts", "created_at", ("message",), ("message", "props.attachments"),
@@ -223,6 +230,8 @@ def _redact_raw(con, spec: TextTable, layout: RawLayout, cut: str) -> dict[str, 
     entity = spec.table.split(".", 1)[1]
     if spec.raw_map_key:
         counts[f"raw:{spec.table}"] = _redact_raw_map(con, spec, layout, cut)
+    elif spec.raw_nested_array:
+        counts[f"raw:{spec.table}"] = _redact_raw_nested(con, spec, layout, cut)
     elif layout.json_pages:
         counts[f"raw:{spec.table}"] = _redact_raw_json(con, spec, layout, cut)
     if _table_exists(con, "raw.quarantine"):
@@ -317,6 +326,31 @@ def _redact_raw_json(con, spec: TextTable, layout: RawLayout, cut: str) -> int:
         )
         rewritten = _rewrite_records("p.content", side, f"case when {old_side} then {strip} else r end")
         con.execute(f"update raw.pages as p set content = ({rewritten})::varchar where {side_pages}")
+    return removed
+
+
+def _redact_raw_nested(con, spec: TextTable, layout: RawLayout, cut: str) -> int:
+    """Pages whose records are children of parent records (``{"audits": [{"created_at": ..., "events": [...]}]}``):
+    every child of a parent published before the cut-off loses the text keys; the rest of the page stays."""
+    parents_path, time_key, child_key = spec.raw_nested_array
+    path = _container_path(parents_path)
+    container = "$" + "".join(f'."{p}"' for p in path)
+    pages = (f"p.source = '{layout.source}' and p.feed = '{layout.feed}' and json_valid(p.content) "
+             f"and json_type(p.content, '{container}') = 'ARRAY'")
+    children = f"coalesce(json_extract(r, '$.\"{child_key}\"[*]'), [])"
+    old_parent = f"try_cast(r->>'{time_key}' as timestamptz) < '{cut}'::timestamptz"
+    with_text = f"list_filter({children}, lambda c: {_has_text('c', spec.text_keys)})"
+    stripped = (f"json_merge_patch(r, json_object('{child_key}', list_transform({children}, "
+                f"lambda c: json_merge_patch(c, '{_patch(spec.text_keys)}'))::json))")
+    removed = _count(
+        con,
+        f"select sum(list_sum(list_transform(json_extract(p.content, '{container}[*]'), "
+        f"lambda r: case when {old_parent} then len({with_text}) else 0 end))) from raw.pages as p where {pages}",
+        [],
+    )
+    rewritten = _rewrite_records(
+        "p.content", path, f"case when {old_parent} and len({with_text}) > 0 then {stripped} else r end")
+    con.execute(f"update raw.pages as p set content = ({rewritten})::varchar where {pages}")
     return removed
 
 

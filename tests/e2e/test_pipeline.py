@@ -573,3 +573,66 @@ def test_interactions_in_period_are_deltas_of_the_snapshots_and_add_up_to_the_li
         assert in_period == by_publication, channel  # both None for a channel without counters (blog)
         if channel in lifetime and lifetime[channel] is not None:
             assert in_period == pytest.approx(float(lifetime[channel]), rel=1e-12), channel
+
+
+def test_refresh_windows_part_period_from_lifetime_engagement_without_moving_the_final_counters(
+        built_warehouse, tmp_path):
+    """The demo re-delivers each Facebook post for 28 days and each brand tweet for 7, with growing counters
+    (the connectors' refresh windows, README "Engagement in the period"): a post has one snapshot per file
+    holding it; interactions_in_period differs from interactions for some weeks on Facebook while both add up
+    to the same total over the weeks, per channel; and the lifetime counters of fct_contents are those of the
+    same demo with each content delivered once (its final counters do not depend on the windows)."""
+    from collections import Counter
+
+    from pipelines.demo.generator import generate
+    from tests.conftest import DEMO_DAYS, DEMO_SEED
+
+    def contents(inbox):
+        """(content_id, file day, (interactions, impressions, reach)) of each post and tweet delivered."""
+        for path in sorted((inbox / "facebook" / "posts").glob("*.json")):
+            for post in json.loads(path.read_text())["data"]:
+                if post["created_time"] == "not-a-date":
+                    continue  # malformed on purpose: quarantined
+                insights = {m["name"]: m["values"][0]["value"] for m in post["insights"]["data"]}
+                interactions = (post["reactions"]["summary"]["total_count"]
+                                + post["comments"]["summary"]["total_count"]
+                                + post.get("shares", {"count": 0})["count"])
+                yield ("facebook:" + post["id"], path.stem,
+                       (interactions, insights["post_impressions"], insights["post_impressions_unique"]))
+        for path in sorted((inbox / "x" / "tweets").glob("*.json")):
+            for tweet in json.loads(path.read_text()).get("data", []):
+                m = tweet["public_metrics"]
+                interactions = m["like_count"] + m["reply_count"] + m["retweet_count"] + m["quote_count"]
+                yield "x:" + tweet["id"], path.stem, (interactions, m["impression_count"], None)
+
+    once = tmp_path / "delivered-once"
+    generate(once, end_date=DEMO_END, days=DEMO_DAYS, scale=1.0, seed=DEMO_SEED, post_refresh_days=1,
+             tweet_refresh_days=1)
+    final = {content_id: counters for content_id, _, counters in contents(once)}
+    files_holding = Counter(content_id for content_id, _, _ in contents(built_warehouse.inbox))
+    with read_only(built_warehouse.warehouse_path) as con:
+        lifetime = {content_id: tuple(counters) for content_id, *counters in con.execute(
+            "select content_id, interactions, impressions, reach from marts.fct_contents "
+            "where channel_id in ('facebook', 'x')").fetchall()}
+        snapshots = dict(con.execute(
+            "select content_id, count(*) from intermediate.int_content_counters_differenced "
+            "where channel_id = 'facebook' group by content_id").fetchall())
+        weekly = con.execute("""
+            select channel_id, period_start,
+                sum(value) filter (where indicator_id = 'interactions_in_period') as in_period,
+                sum(value) filter (where indicator_id = 'interactions') as by_publication
+            from marts.kpi_values
+            where grain = 'week' and channel_id in ('facebook', 'x')
+                and indicator_id in ('interactions_in_period', 'interactions')
+            group by channel_id, period_start
+        """).fetchall()
+    assert lifetime and lifetime == {content_id: final[content_id] for content_id in lifetime}
+    assert snapshots == {c: n for c, n in files_holding.items() if c.startswith("facebook:")}
+    assert max(snapshots.values()) == 28
+    differing = [week for channel, week, in_period, by_publication in weekly
+                 if channel == "facebook" and in_period != by_publication]
+    assert len(differing) >= 2
+    for channel in ("facebook", "x"):
+        in_period = sum(row[2] or 0 for row in weekly if row[0] == channel)
+        by_publication = sum(row[3] or 0 for row in weekly if row[0] == channel)
+        assert in_period == pytest.approx(by_publication, rel=1e-12) and in_period > 0, channel

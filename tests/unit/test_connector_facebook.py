@@ -30,6 +30,7 @@ from tests.unit import connector_support as support
 FB_POSTS, FB_COMMENTS, FB_PAGE_INSIGHTS = FEEDS
 DAY = date(2026, 6, 1)
 SINCE, UNTIL = epoch_window(DAY)
+POSTS_SINCE = UNTIL - 28 * 86_400  # the feed re-reads the posts of the last post_refresh_days (28) days
 PAGE = "19292868552"
 POST = "19292868552_10158407654328553"  # the post of the comments samples
 TOKEN = "test-page-token"
@@ -55,7 +56,7 @@ def test_posts_follow_paging_next_to_the_last_page_and_load_every_post(httpserve
                                                                       no_inbox):
     page1, page2 = sample("posts/feeds_default_fields_p1.json"), sample("posts/feeds_default_fields_p2.json")
     support.respond(httpserver.expect_ordered_request(FEED_PATH, query_string={
-        "since": str(SINCE), "until": str(UNTIL), "limit": "100", "fields": post_fields(POST_METRICS),
+        "since": str(POSTS_SINCE), "until": str(UNTIL), "limit": "100", "fields": post_fields(POST_METRICS),
         "access_token": TOKEN}), page1)
     support.serve_in_order(httpserver, f"/v10.0/{PAGE}/feed", page2)
     pages = support.fetch_pages(api, fetch_posts, DAY).pages
@@ -76,6 +77,42 @@ def test_posts_follow_paging_next_to_the_last_page_and_load_every_post(httpserve
                 record["comments"]["summary"]["total_count"], record["status_type"])
     assert support.rows(warehouse_con, "select count(*) from facebook.posts "
                                        "where impressions is not null") == [(0,)]  # not requested
+
+
+def test_the_refresh_window_is_a_setting_and_comments_stay_on_the_days_posts(httpserver, api, sample):
+    support.respond(httpserver.expect_ordered_request(FEED_PATH, query_string={
+        "since": str(UNTIL - 3 * 86_400), "until": str(UNTIL), "limit": "100",
+        "fields": post_fields(POST_METRICS), "access_token": TOKEN}),
+        sample("posts/feeds_default_fields_p2.json"))
+    serve_comments_of_the_day(httpserver, sample)
+    short = api.model_copy(update={"post_refresh_days": 3})
+    assert len(support.fetch_pages(short, fetch_posts, DAY).pages) == 1
+    assert len(support.fetch_pages(short, fetch_comments, DAY).pages) == 2  # since/until of the day itself
+    httpserver.check_assertions()
+
+
+def test_a_post_fetched_again_the_next_day_is_a_second_snapshot_not_a_duplicate(httpserver, api, sample,
+                                                                                  warehouse_con, no_inbox):
+    """The feed of 06-02 returns the post of 06-01 again with grown counters: one row per fetch day in
+    facebook.posts (nothing quarantined), each with the counters of its fetch; staging then keeps one snapshot
+    per day (stg_facebook__post_snapshots) and the latest as the post (stg_facebook__posts)."""
+    first = json.loads(sample("posts/feeds_default_fields_p2.json"))
+    first["paging"] = {}
+    grown = json.loads(json.dumps(first))
+    for post in grown["data"]:
+        post["reactions"]["summary"]["total_count"] += 5
+    day2 = date(2026, 6, 2)
+    support.serve_in_order(httpserver, FEED_PATH, first, grown)
+    for day in (DAY, day2):
+        pages = support.fetch_pages(api, fetch_posts, day).pages
+        assert support.land_and_ingest(warehouse_con, FB_POSTS, day, pages, no_inbox)["posts"] == (
+            len(first["data"]),) * 2 + (0,)
+    post = first["data"][0]
+    reactions = post["reactions"]["summary"]["total_count"]
+    assert warehouse_con.execute("select _partition_date, reactions_count from facebook.posts "
+                                 "where post_id = ? order by _partition_date", [post["id"]]).fetchall() == [
+        (DAY, reactions), (day2, reactions + 5)]
+    assert support.quarantine_reasons(warehouse_con) == []
 
 
 def test_the_page_token_never_reaches_the_warehouse(httpserver, api, sample, warehouse_con):

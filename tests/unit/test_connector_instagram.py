@@ -5,7 +5,7 @@ tests point them at the local server, nothing else in a sample is changed unless
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from werkzeug import Request, Response
@@ -23,15 +23,19 @@ from pipelines.defs.ingestion.instagram.api import (
     fetch_comments,
     fetch_media,
     fetch_media_insights,
+    top_level_comment_ids,
 )
 from pipelines.defs.ingestion.instagram.feeds import FEEDS
+from pipelines.lib.http import ApiPage
 from pipelines.lib.ingest import ingest_feed, land_api_pages
+from pipelines.lib.text_retention import TEXT_TABLES, raw_layouts, remove_old_texts
 from tests.unit import connector_support as support
 
 IG_MEDIA, IG_COMMENTS, IG_MEDIA_INSIGHTS, IG_ACCOUNT_INSIGHTS = FEEDS
 IG_USER = "17841406338772941"  # the account of the users/medias_p*.json samples
 MEDIA_DAY = date(2021, 8, 13)  # the day of the two media of users/medias_p1.json
 MEDIA_SINCE, MEDIA_UNTIL = epoch_window(MEDIA_DAY)
+COMMENTS_SINCE = MEDIA_UNTIL - 7 * 86_400  # comments: the media of the last comment_refresh_days (7) days
 MEDIA_OF_DAY = ("17895731045244887", "17896622936197745")
 ACCOUNT_DAY = date(2023, 11, 8)  # users/user_insights_new.json was fetched for a window ending 2023-11-08
 ACCOUNT_SINCE, ACCOUNT_UNTIL = epoch_window(ACCOUNT_DAY)
@@ -50,9 +54,10 @@ def sample(samples, httpserver):
     return support.graph_sample_reader(samples, "instagram_graph_api", httpserver)
 
 
-def serve_media_list(httpserver, sample, fields: str = "id,timestamp,media_product_type") -> None:
+def serve_media_list(httpserver, sample, fields: str = "id,timestamp,media_product_type",
+                     since: int = MEDIA_SINCE) -> None:
     support.respond(httpserver.expect_ordered_request(MEDIA_PATH, query_string={
-        "fields": fields, "since": str(MEDIA_SINCE), "until": str(MEDIA_UNTIL), "limit": "100",
+        "fields": fields, "since": str(since), "until": str(MEDIA_UNTIL), "limit": "100",
         "access_token": TOKEN}), sample("users/medias_p1.json"))
     support.serve_in_order(httpserver, f"/v6.0/{IG_USER}/media", sample("users/medias_p2.json"))
 
@@ -83,21 +88,127 @@ def test_media_paging_stops_at_media_older_than_the_day(httpserver, api, sample)
 
 # --- comments ----------------------------------------------------------------------------------------------------
 
-def test_comments_of_the_media_of_the_day(httpserver, api, sample, warehouse_con, no_inbox):
-    serve_media_list(httpserver, sample)
-    support.respond(httpserver.expect_ordered_request(f"/v21.0/{MEDIA_OF_DAY[0]}/comments", query_string={
-        "fields": COMMENT_FIELDS, "limit": "100", "access_token": TOKEN}), sample("medias/comments_p1.json"))
+def comments_query(**extra: str) -> dict[str, str]:
+    return {"fields": COMMENT_FIELDS, "limit": "100", "access_token": TOKEN, **extra}
+
+
+def brand_reply(reply_id: str, parent: str | None, media: str, timestamp: str) -> dict:
+    """A reply of the account as GET /{ig-comment-id}/replies returns it with COMMENT_FIELDS (the samples hold
+    no replies page): ``parent_id`` and ``media`` name what it answers."""
+    reply = {"id": reply_id, "text": f"Merci pour votre message ({timestamp[:10]}) !", "timestamp": timestamp,
+             "username": "maisonlumiere",
+             "like_count": 0, "from": {"id": "17841400000000001", "username": "maisonlumiere"},
+             "media": {"id": media}}
+    return reply if parent is None else {**reply, "parent_id": parent}
+
+
+def serve_comments_and_replies(httpserver, sample) -> tuple[list[dict], dict[str, dict]]:
+    """The media of the last 7 days (the two of 08-13 here), the real comments of the first, and a reply of the
+    account to each comment (the second without parent_id, this test's change: its parent is then the comment
+    of the request). Returns the top-level comments and the replies by parent."""
+    top_level = json.loads(sample("medias/comments_p1.json"))["data"]
+    serve_media_list(httpserver, sample, since=COMMENTS_SINCE)
+    support.respond(httpserver.expect_ordered_request(f"/v21.0/{MEDIA_OF_DAY[0]}/comments",
+                                                      query_string=comments_query()), sample("medias/comments_p1.json"))
     support.serve_in_order(httpserver, "/v11.0/17846368219941692/comments", {"data": []})
+    replies = {top_level[0]["id"]: brand_reply("17900000000000001", top_level[0]["id"], MEDIA_OF_DAY[0],
+                                               "2020-06-01T11:30:00+0000"),
+               top_level[1]["id"]: brand_reply("17900000000000002", None, MEDIA_OF_DAY[0],
+                                               "2020-06-02T09:00:00+0000")}
+    for comment_id, reply in replies.items():
+        support.respond(httpserver.expect_ordered_request(f"/v21.0/{comment_id}/replies",
+                                                          query_string=comments_query()), {"data": [reply]})
     support.serve_in_order(httpserver, f"/v21.0/{MEDIA_OF_DAY[1]}/comments", {"data": []})
+    return top_level, replies
+
+
+def test_comments_and_their_replies_on_the_media_of_the_refresh_window(httpserver, api, sample, warehouse_con,
+                                                                      no_inbox):
+    """The top-level comments of each media, then each top-level comment's replies (GET
+    /{ig-comment-id}/replies): one batch, one table, media and parent of each reply known."""
+    top_level, replies = serve_comments_and_replies(httpserver, sample)
     pages = support.fetch_pages(api, fetch_comments, MEDIA_DAY).pages
     httpserver.check_assertions()
-    assert [p.number for p in pages] == [1, 2, 3]
+    assert [p.number for p in pages] == [1, 2, 3, 4, 5]
+    assert [p.url.split("?")[0].rsplit("/", 1)[1] for p in pages] == ["comments"] * 2 + ["replies"] * 2 + [
+        "comments"]
     ingested = support.land_and_ingest(warehouse_con, IG_COMMENTS, MEDIA_DAY, pages, no_inbox)
-    assert ingested["comments"] == (2, 2, 0)
-    expected = json.loads(sample("medias/comments_p1.json"))["data"]
-    assert support.rows(warehouse_con, "select comment_id, media_id, text from instagram.comments "
-                                       "order by created_at desc") == [
-        (c["id"], MEDIA_OF_DAY[0], c["text"]) for c in expected]  # the media comes from the request
+    assert ingested["comments"] == (4, 4, 0)
+    assert support.rows(warehouse_con, "select comment_id, media_id, parent_comment_id, text, author_username "
+                                       "from instagram.comments order by created_at") == [
+        *((c["id"], MEDIA_OF_DAY[0], None, c["text"], None) for c in reversed(top_level)),  # media of the request
+        *((r["id"], MEDIA_OF_DAY[0], parent, r["text"], "maisonlumiere") for parent, r in replies.items()),
+    ]
+    assert support.balanced(warehouse_con, IG_COMMENTS, MEDIA_DAY)
+
+
+def test_text_retention_removes_old_replies_texts_from_the_same_pages(httpserver, api, sample, warehouse_con,
+                                                                     no_inbox):
+    """Replies are records of the comments feed at the same ``$.data[*]``: retention needs no other layout."""
+    _, replies = serve_comments_and_replies(httpserver, sample)
+    pages = support.fetch_pages(api, fetch_comments, MEDIA_DAY).pages
+    support.land_and_ingest(warehouse_con, IG_COMMENTS, MEDIA_DAY, pages, no_inbox)
+    old, recent = replies.values()
+    spec = next(t for t in TEXT_TABLES if t.table == "instagram.comments")
+    keys = "comment_id, media_id, parent_comment_id, created_at, author_username"
+    before = support.rows(warehouse_con, f"select {keys} from instagram.comments order by all")
+    counts = remove_old_texts(warehouse_con, datetime(2020, 6, 2, tzinfo=UTC), raw_layouts(FEEDS), (spec,))
+    assert (counts["instagram.comments"], counts["raw:instagram.comments"]) == (3, 3)  # 2 comments, 1 reply
+    raw = support.rows(warehouse_con, "select string_agg(content, ' ') from raw.pages")[0][0]
+    assert old["text"] not in raw and recent["text"] in raw
+    ingest_feed(warehouse_con, IG_COMMENTS, no_inbox, [MEDIA_DAY])  # re-parse the redacted pages
+    assert support.rows(warehouse_con, f"select {keys} from instagram.comments order by all") == before
+    assert support.rows(warehouse_con, "select comment_id from instagram.comments where text is not null") == [
+        (recent["id"],)]
+
+
+def test_the_comment_refresh_window_is_a_setting_and_insights_stay_on_the_days_media(httpserver, api, sample):
+    serve_media_list(httpserver, sample)  # since = the day's start: the day's media only
+    for media in MEDIA_OF_DAY:
+        support.serve_in_order(httpserver, f"/v21.0/{media}/comments", {"data": []})
+    serve_media_list(httpserver, sample)
+    for media in MEDIA_OF_DAY:
+        support.serve_in_order(httpserver, f"/v21.0/{media}/insights", sample("medias/insights.json"))
+    assert len(support.fetch_pages(api.model_copy(update={"comment_refresh_days": 1}), fetch_comments,
+                                   MEDIA_DAY).pages) == 2
+    assert len(support.fetch_pages(api, fetch_media_insights, MEDIA_DAY).pages) == 2
+    httpserver.check_assertions()
+
+
+def test_a_comment_fetched_again_the_next_day_is_not_a_duplicate_and_a_late_answer_lands(
+        httpserver, api, sample, warehouse_con, no_inbox):
+    """Day 1: the comments, unanswered. Day 2 (its window still holds the media): the same comments again,
+    one answered since. Each day's fetch is its own batch: nothing is quarantined, the comment has one row per
+    fetch day (staging keeps the latest, keep_latest_record) and the answer lands with day 2."""
+    comments = json.loads(sample("medias/comments_p1.json"))
+    comments["paging"] = {}
+    media_list = {"data": [{"id": MEDIA_OF_DAY[0], "timestamp": "2021-08-13T08:25:28+0000"}]}
+    answered = comments["data"][0]["id"]
+    reply = brand_reply("17900000000000003", answered, MEDIA_OF_DAY[0], "2021-08-14T10:00:00+0000")
+    day2 = date(2021, 8, 14)
+    for day, answers in ((MEDIA_DAY, []), (day2, [reply])):
+        support.serve_in_order(httpserver, MEDIA_PATH, media_list)
+        support.serve_in_order(httpserver, f"/v21.0/{MEDIA_OF_DAY[0]}/comments", comments)
+        support.serve_in_order(httpserver, f"/v21.0/{answered}/replies", {"data": answers})
+        support.serve_in_order(httpserver, f"/v21.0/{comments['data'][1]['id']}/replies", {"data": []})
+        pages = support.fetch_pages(api, fetch_comments, day).pages
+        assert support.land_and_ingest(warehouse_con, IG_COMMENTS, day, pages, no_inbox)["comments"] == (
+            2 + len(answers),) * 2 + (0,)
+    httpserver.check_assertions()
+    assert support.quarantine_reasons(warehouse_con) == []
+    assert support.rows(warehouse_con, "select comment_id, parent_comment_id, list(_partition_date order by "
+                                       "_partition_date) from instagram.comments group by all order by all") == [
+        (comments["data"][0]["id"], None, [MEDIA_DAY, day2]),
+        (comments["data"][1]["id"], None, [MEDIA_DAY, day2]),
+        (reply["id"], answered, [day2]),
+    ]
+
+
+def test_top_level_comment_ids_skip_replies_and_unreadable_pages():
+    page = ApiPage(url="u", text=json.dumps({"data": [{"id": "1"}, {"id": "2", "parent_id": "1"}, {"id": "1"},
+                                                      {"text": "no id"}]}), status=200, number=1)
+    truncated = ApiPage(url="u", text='{"data": [{"id": "3"', status=200, number=2)
+    assert top_level_comment_ids([page, truncated]) == ["1"]
 
 
 # --- insights: both shapes ---------------------------------------------------------------------------------------

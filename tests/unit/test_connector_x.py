@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from werkzeug import Response
 
 from pipelines.defs.ingestion.x.api import TWEET_FIELDS, XApi, fetch_mentions, fetch_search, fetch_tweets
 from pipelines.defs.ingestion.x.feeds import FEEDS
+from pipelines.lib.connectors import day_window, refresh_window
 from pipelines.lib.ingest import land_api_pages
 from tests.unit import connector_support as support
 
@@ -34,7 +35,8 @@ def test_timeline_follows_next_token_to_the_empty_last_page(httpserver, api, sam
     token = json.loads(page1)["meta"]["next_token"]
     path = f"/2/users/{USER}/tweets"
     support.respond(httpserver.expect_ordered_request(path, query_string={
-        "start_time": "2026-06-01T00:00:00Z", "end_time": "2026-06-02T00:00:00Z", "max_results": "100",
+        # the timeline re-reads the tweets of the last tweet_refresh_days (7) days
+        "start_time": "2026-05-26T00:00:00Z", "end_time": "2026-06-02T00:00:00Z", "max_results": "100",
         "tweet.fields": TWEET_FIELDS, "expansions": "author_id", "user.fields": "name,username",
     }, headers={"Authorization": "Bearer test-token"}), page1)
     support.serve_in_order(httpserver, path, {"meta": {"result_count": 0}})
@@ -42,6 +44,28 @@ def test_timeline_follows_next_token_to_the_empty_last_page(httpserver, api, sam
     assert [p.number for p in pages] == [1, 2]
     assert f"pagination_token={token}" in pages[1].url
     httpserver.check_assertions()
+
+
+def test_a_refresh_window_ends_with_the_day_and_spans_the_days_asked():
+    assert refresh_window(DAY, 7) == (datetime(2026, 5, 26, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC))
+    assert refresh_window(DAY, 1) == refresh_window(DAY, 0) == day_window(DAY)
+
+
+def test_mentions_and_search_stay_on_the_day_and_the_timeline_window_is_a_setting(httpserver, api, samples):
+    day_only = {"start_time": "2026-06-01T00:00:00Z", "end_time": "2026-06-02T00:00:00Z"}
+    empty = {"meta": {"result_count": 0}}
+    timeline_params = {**day_only, "max_results": "100", "tweet.fields": TWEET_FIELDS,
+                       "expansions": "author_id", "user.fields": "name,username"}
+    timeline = httpserver.expect_ordered_request(f"/2/users/{USER}/tweets", query_string=timeline_params)
+    support.respond(timeline, empty)
+    for path in (MENTIONS_PATH, "/2/tweets/search/recent"):
+        httpserver.expect_ordered_request(path).respond_with_json(empty)
+    support.fetch_pages(api.model_copy(update={"tweet_refresh_days": 1}), fetch_tweets, DAY)
+    support.fetch_pages(api, fetch_mentions, DAY)
+    support.fetch_pages(api, fetch_search, DAY)
+    httpserver.check_assertions()
+    for request, _ in httpserver.log[1:]:
+        assert (request.args["start_time"], request.args["end_time"]) == tuple(day_only.values())
 
 
 def test_mentions_land_and_parse_every_record_with_authors(httpserver, api, samples, warehouse_con, no_inbox):

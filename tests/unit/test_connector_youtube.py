@@ -28,7 +28,8 @@ CHANNEL = "UC_x5XG1OV2P6uZZ5FSM9Ttw"
 KEY = "test-key"
 BASE = "/youtube/v3"
 THREADS_PATH = f"{BASE}/commentThreads"
-# The thread sample (newest first) runs from 2019-11-26 down to 2019-11-14T23:31:33Z.
+# The thread sample (newest first) runs from 2019-11-26 down to 2019-11-14T23:31:33Z. A day's fetch reads the
+# threads started in the comment_refresh_days (7) days up to its end: for 11-14, from 11-08.
 THREADS_DAY = date(2019, 11, 14)
 EMPTY_THREADS = {"kind": "youtube#commentThreadListResponse", "pageInfo": {"totalResults": 0}, "items": []}
 
@@ -67,12 +68,22 @@ def test_comment_threads_follow_the_page_token_to_the_empty_last_page(httpserver
                                        "or content like '%test-key%'")[0][0] == 0
 
 
-def test_comment_threads_stop_at_the_first_page_reaching_before_the_day(httpserver, api, samples):
+def test_comment_threads_stop_at_the_first_page_reaching_before_the_window(httpserver, api, samples):
     page1 = threads_page(samples, 1)  # has a nextPageToken, but its oldest thread (11-14) is before 11-16
     support.respond(httpserver.expect_request(THREADS_PATH), page1)
-    fetched = support.fetch_pages(api, fetch_comment_threads, date(2019, 11, 16))
+    fetched = support.fetch_pages(api, fetch_comment_threads, date(2019, 11, 22))  # window: 11-16 .. 11-22
     assert fetched.requests_made == 1
     assert len(fetched.pages) == 1
+
+
+def test_the_comment_refresh_window_is_a_setting(httpserver, api, samples):
+    support.respond(httpserver.expect_request(THREADS_PATH), threads_page(samples, 1))
+    day_only = api.model_copy(update={"comment_refresh_days": 1})
+    for fetch in (fetch_comment_threads, fetch_comment_replies):
+        # 11-16 alone: page 1 reaches before it (11-14), and its thread of 11-16 has no reply
+        fetched = support.fetch_pages(day_only, fetch, date(2019, 11, 16))
+        assert fetched.requests_made == 1
+        assert len(fetched.pages) == (1 if fetch is fetch_comment_threads else 0)
 
 
 def test_comment_thread_pages_newer_than_the_day_are_skipped(httpserver, api, samples):
@@ -109,12 +120,12 @@ def test_the_same_page_delivered_twice_loads_each_comment_once(httpserver, api, 
     assert land_api_pages(warehouse_con, COMMENT_THREADS, THREADS_DAY, pages) == 0
 
 
-def test_replies_are_fetched_for_the_threads_of_the_day_that_have_some(httpserver, api, samples,
-                                                                      warehouse_con, no_inbox):
+def test_replies_are_fetched_for_the_threads_of_the_window_that_have_some(httpserver, api, samples,
+                                                                         warehouse_con, no_inbox):
     replies = sample(samples, "comments/comments_by_parent_paged_1.json")
     token = json.loads(replies)["nextPageToken"]
     support.serve_in_order(httpserver, THREADS_PATH, threads_page(samples, 1), threads_page(samples, 2))
-    # Of the day's threads only UgwI_... (2019-11-14T23:31:33Z) has replies (totalReplyCount 2).
+    # Of the window's threads only UgwI_... (2019-11-14T23:31:33Z) has replies (totalReplyCount 2).
     query = {"part": "snippet", "parentId": "UgwI_ylXVnzPS8Q-oAV4AaABAg", "maxResults": "100",
              "textFormat": "plainText", "key": KEY}
     support.respond(httpserver.expect_ordered_request(f"{BASE}/comments", query_string=query), replies)
@@ -132,12 +143,41 @@ def test_replies_are_fetched_for_the_threads_of_the_day_that_have_some(httpserve
                             for c in json.loads(replies)["items"])
 
 
-def test_replies_are_not_fetched_for_threads_of_other_days(httpserver, api, samples):
-    # On 2019-11-16 the only thread (UgyKv8zi..., 20:05) has no reply; UgwI_... has two but is from the 14th.
+def test_replies_are_not_fetched_for_threads_older_than_the_window(httpserver, api, samples):
+    # Window of 11-22: 11-16 .. 11-22. Its threads (11-16, 11-17, 11-21) have no reply; UgwI_... has two but
+    # is from the 14th.
     support.respond(httpserver.expect_request(THREADS_PATH), threads_page(samples, 1))
-    fetched = support.fetch_pages(api, fetch_comment_replies, date(2019, 11, 16))
+    fetched = support.fetch_pages(api, fetch_comment_replies, date(2019, 11, 22))
     assert fetched.pages == []
     assert fetched.requests_made == 1
+
+
+def test_a_thread_is_read_again_with_its_replies_while_in_the_window(httpserver, api, samples, warehouse_con,
+                                                                    no_inbox):
+    """UgwI_... (11-14) is still in the window of 11-20 (11-14 .. 11-20): its thread and replies are fetched
+    again, so an answer posted after the 14th lands. Each day's fetch is its own batch: nothing is quarantined,
+    a comment has a row per fetch day, and staging keeps the latest (keep_latest_record)."""
+    replies = json.loads(sample(samples, "comments/comments_by_parent_paged_1.json"))
+    replies.pop("nextPageToken")
+    later_day = date(2019, 11, 20)
+    for day in (THREADS_DAY, later_day):
+        # page 1 does not reach before the window: the next page (empty, the last) is read too; once to land
+        # the threads, once to find the threads with replies
+        support.serve_in_order(httpserver, THREADS_PATH, *(threads_page(samples, 1), EMPTY_THREADS) * 2)
+        support.serve_in_order(httpserver, f"{BASE}/comments", replies)
+        threads = support.fetch_pages(api, fetch_comment_threads, day).pages
+        answers = support.fetch_pages(api, fetch_comment_replies, day).pages
+        assert support.land_and_ingest(warehouse_con, COMMENT_THREADS, day, threads, no_inbox)["comments"] == (
+            5, 5, 0)
+        assert support.land_and_ingest(warehouse_con, COMMENT_REPLIES, day, answers, no_inbox)[
+            "comment_replies"] == (2, 2, 0)
+    httpserver.check_assertions()
+    assert support.quarantine_reasons(warehouse_con) == []
+    assert support.rows(warehouse_con, "select _partition_date, count(*) from youtube.comment_replies "
+                                       "group by 1 order by 1") == [(THREADS_DAY, 2), (later_day, 2)]
+    assert support.rows(warehouse_con, "select list(_partition_date order by _partition_date) "
+                                       "from youtube.comments where comment_id = 'UgwI_ylXVnzPS8Q-oAV4AaABAg'") == [
+        ([THREADS_DAY, later_day],)]
 
 
 def test_videos_of_the_day_from_the_uploads_playlist_with_statistics(httpserver, api, samples, warehouse_con,

@@ -22,7 +22,7 @@ from pipelines.defs.ingestion.zendesk.feeds import FEEDS
 from pipelines.lib.ingest import land_api_pages
 from tests.unit import connector_support as support
 
-Z_TICKETS, Z_RATINGS = FEEDS
+Z_TICKETS, Z_RATINGS, *_ = FEEDS
 DAY = date(2026, 6, 1)
 EMAIL, TOKEN = "agent@example.com", "test-token"
 

@@ -1,6 +1,7 @@
 """The demo generator: deterministic bytes, one file per entity and day, the platforms' envelopes, and the
 invariants the pipeline and the KPI oracle rely on (comment totals, reply counts, replies after their parent,
-nothing after the snapshot day, malformed records only when asked for)."""
+nothing after the snapshot day, malformed records only when asked for, the brand's posts and tweets
+re-delivered with growing counters as the connectors' refresh windows fetch them)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,21 @@ import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from itertools import pairwise
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from pipelines.defs.ingestion.facebook.api import FacebookApi
+from pipelines.defs.ingestion.x.api import XApi
 from pipelines.demo.generator import (
     COMPETITORS,
     ENTITIES,
+    FB_POST_REFRESH_DAYS,
     PAGE_ID,
     X_BRAND_ID,
+    X_TWEET_REFRESH_DAYS,
     default_end_date,
     generate,
     main,
@@ -51,11 +57,41 @@ def records(root: Path, entity: str, key: str = "data") -> list[tuple[date, dict
     return [(day, rec) for day, page in pages(root, entity) for rec in page.get(key, [])]
 
 
+# The entities whose records are re-delivered on later days (the connectors' refresh windows), and the window.
+REDELIVERED = {"facebook/posts": FB_POST_REFRESH_DAYS, "x/tweets": X_TWEET_REFRESH_DAYS}
+
+
+def latest(root: Path, entity: str) -> list[dict]:
+    """Each record's copy from the latest file (staging keeps it); every record of the other entities."""
+    if entity not in REDELIVERED:
+        return [rec for _, rec in records(root, entity)]
+    return list({rec["id"]: rec for _, rec in records(root, entity)}.values())
+
+
+def first_copies(root: Path, entity: str) -> list[tuple[date, dict]]:
+    """Each record once, from the first file holding it (the file of its publication day)."""
+    seen: set[str] = set()
+    out = []
+    for day, rec in records(root, entity):
+        if rec.get("id") not in seen:
+            seen.add(rec.get("id"))
+            out.append((day, rec))
+    return out
+
+
 @pytest.fixture(scope="module")
 def inbox(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("demo")
     summary = generate(out, end_date=END, days=DAYS, scale=1.0, seed=42)
     return out, summary
+
+
+@pytest.fixture(scope="module")
+def delivered_once(tmp_path_factory) -> Path:
+    """The same demo with each post and tweet delivered once, on its day (as before refresh windows)."""
+    out = tmp_path_factory.mktemp("once")
+    generate(out, end_date=END, days=DAYS, scale=1.0, seed=42, post_refresh_days=1, tweet_refresh_days=1)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -186,11 +222,19 @@ def test_every_record_is_in_the_file_of_its_utc_day_and_none_after_the_end(inbox
         ("zendesk/tickets", "metric_sets", "created_at"),
     ]
     for entity, key, field in checks:
+        window = REDELIVERED.get(entity, 1)
+        seen = set()
         for day, rec in records(out, entity, key):
             value = rec.get(field)
             if value in (None, "not-a-date"):
                 continue  # the injected malformed records
-            assert parse_ts(value).date() == day, (entity, rec.get("id"))
+            published = parse_ts(value).date()
+            if rec.get("id") in seen:  # a re-delivery (posts and tweets), within the refresh window
+                assert published < day < published + timedelta(days=window), (entity, rec["id"])
+            else:
+                assert published == day, (entity, rec.get("id"))
+            if entity in REDELIVERED:
+                seen.add(rec["id"])
             assert day <= END
 
 
@@ -205,6 +249,11 @@ def test_ids_are_unique(inbox):
         ("zendesk/tickets", "tickets"),
         ("zendesk/tickets", "metric_sets"),
     ]:
+        if entity in REDELIVERED:  # once per file
+            for _, page in pages(out, entity):
+                ids = [rec["id"] for rec in page.get(key, [])]
+                assert len(ids) == len(set(ids)), entity
+            continue
         ids = [rec["id"] for _, rec in records(out, entity, key) if "id" in rec]
         assert len(ids) == len(set(ids)), entity
     tweet_ids = {rec["id"] for _, rec in records(out, "x/tweets")}
@@ -236,7 +285,7 @@ def test_facebook_comment_totals_equal_the_comments_in_the_files(inbox):
     per_post = Counter(
         PAGE_ID + "_" + rec["id"].split("_")[0] for _, rec in records(out, "facebook/comments")
     )
-    posts = [rec for _, rec in records(out, "facebook/posts")]
+    posts = latest(out, "facebook/posts")
     assert sum(per_post.values()) > 0
     for post in posts:
         assert post["comments"]["summary"]["total_count"] == per_post.get(post["id"], 0), post["id"]
@@ -296,7 +345,7 @@ def test_members_answer_members_mostly_questions_and_a_few_regulars_answer_most(
 
 def test_x_reply_and_quote_counts_equal_the_member_tweets_in_the_files(inbox):
     out, _ = inbox
-    tweets = {rec["id"]: rec for _, rec in records(out, "x/tweets")}
+    tweets = {rec["id"]: rec for rec in latest(out, "x/tweets")}
     mentions = [rec for _, rec in records(out, "x/mentions")]
     replies_to, quotes_of = Counter(), Counter()
     for m in mentions:
@@ -326,7 +375,7 @@ def test_x_brand_replies_answer_mentions_after_them(inbox):
         u["id"]: u for _, page in pages(out, "x/mentions") for u in page.get("includes", {}).get("users", [])
     }
     answered = Counter()
-    brand_replies = [t for _, t in records(out, "x/tweets") if "referenced_tweets" in t]
+    brand_replies = [t for t in latest(out, "x/tweets") if "referenced_tweets" in t]
     assert brand_replies
     for reply in brand_replies:
         (ref,) = reply["referenced_tweets"]
@@ -340,6 +389,88 @@ def test_x_brand_replies_answer_mentions_after_them(inbox):
         assert parse_ts(reply["created_at"]) > parse_ts(mention["created_at"])
     for mid, mention in mentions.items():
         assert mention["public_metrics"]["reply_count"] == answered.get(mid, 0)
+
+
+# re-deliveries (refresh windows) ----------------------------------------------------------------------------
+def fb_counters(post: dict) -> tuple[int, ...]:
+    insights = {m["name"]: m["values"][0]["value"] for m in post["insights"]["data"]}
+    return (post["reactions"]["summary"]["total_count"], post["comments"]["summary"]["total_count"],
+            post.get("shares", {"count": 0})["count"], insights["post_impressions"],
+            insights["post_impressions_unique"], insights["post_clicks"])
+
+
+def x_counters(tweet: dict) -> tuple[int, ...]:
+    return tuple(tweet["public_metrics"].values())
+
+
+@pytest.mark.parametrize(("entity", "counters"), [("facebook/posts", fb_counters), ("x/tweets", x_counters)])
+def test_posts_and_tweets_are_redelivered_daily_with_counters_that_grow_to_the_final_values(
+        inbox, delivered_once, entity, counters):
+    """Each post (tweet) is in every file from its own day through its refresh window (cut at the last day),
+    its counters never decrease and its last copy is the record delivered once: the final counters do not
+    depend on the window."""
+    out, _ = inbox
+    window = REDELIVERED[entity]
+    copies: dict[str, list[tuple[date, dict]]] = {}
+    for day, rec in records(out, entity):
+        copies.setdefault(rec["id"], []).append((day, rec))
+    once = {rec["id"]: rec for _, rec in records(delivered_once, entity)}
+    assert copies.keys() == once.keys()
+    grew = 0
+    for rid, series in copies.items():
+        days = [day for day, _ in series]
+        first = days[0]
+        expected_last = first if once[rid].get("created_time") == "not-a-date" else min(
+            first + timedelta(days=window - 1), END)
+        assert days == [first + timedelta(days=k) for k in range((expected_last - first).days + 1)], rid
+        values = [counters(rec) for _, rec in series]
+        assert all(all(a <= b for a, b in zip(earlier, later, strict=True))
+                   for earlier, later in pairwise(values)), rid
+        assert series[-1][1] == once[rid], rid
+        grew += values[0] != values[-1]
+    assert grew > len(copies) / 2  # most contents gather part of their counters after their first day
+
+
+def test_a_redelivered_post_counts_the_comments_written_until_the_end_of_its_file_day(inbox):
+    """comments.summary.total_count of a day's copy: the post's comments in the files up to that day; its last
+    copy counts them all."""
+    out, _ = inbox
+    comment_days = Counter((PAGE_ID + "_" + rec["id"].split("_")[0], day)
+                           for day, rec in records(out, "facebook/comments"))
+    last_day = {rec["id"]: day for day, rec in records(out, "facebook/posts")}
+    totals = Counter(post for post, _ in comment_days.elements())
+    for day, post in records(out, "facebook/posts"):
+        written = sum(n for (pid, d), n in comment_days.items() if pid == post["id"] and d <= day)
+        expected = totals[post["id"]] if day == last_day[post["id"]] else written
+        assert post["comments"]["summary"]["total_count"] == expected, (post["id"], day)
+
+
+def test_x_reply_counts_of_a_redelivered_tweet_count_the_replies_until_its_file_day(inbox):
+    out, _ = inbox
+    replies = Counter()
+    for day, mention in records(out, "x/mentions"):
+        for ref in mention.get("referenced_tweets", []):
+            replies[(ref["type"], ref["id"], day)] += 1
+    last_day = {rec["id"]: day for day, rec in records(out, "x/tweets")}
+    for day, tweet in records(out, "x/tweets"):
+        if day == last_day[tweet["id"]] or "referenced_tweets" in tweet:
+            continue  # the final counts: test_x_reply_and_quote_counts_equal_the_member_tweets_in_the_files
+        for kind, metric in (("replied_to", "reply_count"), ("quoted", "quote_count")):
+            written = sum(n for (k, tid, d), n in replies.items()
+                          if k == kind and tid == tweet["id"] and d <= day)
+            assert tweet["public_metrics"][metric] == written, (tweet["id"], day, metric)
+
+
+def test_redelivery_changes_only_the_posts_and_tweets_files(inbox, delivered_once):
+    out, _ = inbox
+    a, b = read_tree(out), read_tree(delivered_once)
+    assert a.keys() == b.keys()
+    assert {name.rsplit("/", 1)[0] for name in a if a[name] != b[name]} == set(REDELIVERED)
+
+
+def test_the_demo_windows_are_the_connectors_defaults():
+    assert FacebookApi().post_refresh_days == FB_POST_REFRESH_DAYS == 28
+    assert XApi().tweet_refresh_days == X_TWEET_REFRESH_DAYS == 7
 
 
 def test_x_search_covers_the_brand_and_both_competitors(inbox):
@@ -470,11 +601,10 @@ def test_weekday_seasonality_is_visible(half_year):
         ("tickets", "zendesk/tickets", "tickets"),
     ]:
         counter = by_weekday.setdefault(name, Counter())
-        for day, page in pages(out, entity):
-            items = page.get(key, [])
-            if entity == "x/tweets":
-                items = [t for t in items if "referenced_tweets" not in t]
-            counter[day.weekday()] += len(items)
+        published = first_copies(out, entity) if entity in REDELIVERED else records(out, entity, key)
+        for day, item in published:
+            if entity != "x/tweets" or "referenced_tweets" not in item:
+                counter[day.weekday()] += 1
     for name, counter in by_weekday.items():
         midweek = (counter[1] + counter[2] + counter[3]) / 3
         weekend = (counter[5] + counter[6]) / 2
@@ -495,7 +625,7 @@ def test_engagement_is_heavy_tailed(half_year):
     out, _ = half_year
     reach = sorted(
         next(m["values"][0]["value"] for m in p["insights"]["data"] if m["name"] == "post_impressions_unique")
-        for _, p in records(out, "facebook/posts")
+        for p in latest(out, "facebook/posts")
     )
     median = reach[len(reach) // 2]
     assert reach[-1] > 8 * median  # a few viral posts

@@ -20,7 +20,9 @@ from pipelines.lib.strategy import (
     FIELDS,
     STRATEGY_TABLES,
     StrategyError,
+    format_duration,
     load_catalog,
+    load_reportable_channels,
     load_strategy,
     parse_duration,
     preset_path,
@@ -174,6 +176,7 @@ def test_table_rows_hold_what_the_file_says(tmp_path, catalog):
         ("engage", "Engage", "marketing", "rate", "month", "all", 0.06, 0.06, 0.045, "higher_is_better"),
         ("engage", "Engage", "marketing", "minutes", "week", "facebook", 60.0, 60.0, 120.0, "lower_is_better"),
     ]
+    assert rows["channels"] == [("facebook",), ("zendesk",)]
     assert rows["response_slas"] == [("facebook", 120.0, None), ("zendesk", 480.0, 2880.0)]
     assert rows["listening_keywords"] == [("Test", "brand", "test"), ("Test", "brand", "@test"),
                                           ("Rival", "competitor", "rival")]
@@ -187,6 +190,18 @@ def test_table_rows_hold_what_the_file_says(tmp_path, catalog):
                                                ("1.5h", 90)])
 def test_durations(text, minutes):
     assert parse_duration(text) == minutes
+    assert parse_duration(format_duration(minutes)) == minutes
+
+
+@pytest.mark.parametrize(("minutes", "text"), [(120, "2h"), (30, "30min"), (2880, "2d"), (90, "1h30min"),
+                                               (1530, "1d1h30min")])
+def test_durations_printed_back(minutes, text):
+    assert format_duration(minutes) == text
+
+
+def test_the_reportable_channels_are_the_seed_in_display_order():
+    assert load_reportable_channels() == ["facebook", "x", "instagram", "youtube", "linkedin", "mastodon", "blog",
+                                          "zendesk"]
 
 
 # --- every mistake, with its line ----------------------------------------------------------------------------------
@@ -208,6 +223,11 @@ CASES = {
     "unknown job": (22, "    job: sales", "objectives[0].job: 'sales' is not one of marketing, public_relations"),
     "unknown channel": (26, "      - {indicator: minutes, grain: week, channel: instagram, target: 60, green: 60, amber: 120}",
                         "unknown channel 'instagram': declare it under channels"),
+    "a channel Animateur cannot report on": (
+        13, "  tiktok: {response_sla: 2h}",
+        ("channels.tiktok: unknown channel 'tiktok': Animateur reports on facebook, x, instagram, youtube, "
+         "linkedin, mastodon, blog, zendesk")),
+    "a misspelt channel": (13, "  instagramm: {}", "unknown channel 'instagramm' (did you mean instagram?)"),
     "unknown field": (3, "  field: luxury", ("organisation.field: 'luxury' is not one of cause, media, work, "
                                             "luxury_brand, group (did you mean luxury_brand?)")),
     "bad grain": (25, "      - {indicator: rate, grain: daily, channel: all, target: 0.06, green: 0.06, amber: 0.045}",
@@ -349,6 +369,7 @@ def test_cli_check_a_good_file_prints_ok_and_a_summary(capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"OK {DEMO_STRATEGY}")
     assert "organisation: Maison Lumière (luxury_brand, Europe/Paris)" in out
+    assert "channels: facebook (response 2h), x (response 1h), blog, zendesk (response 8h, resolution 2d)" in out
 
 
 def test_cli_check_a_wrong_file_exits_1_with_the_line(tmp_path):

@@ -30,6 +30,8 @@ CASES = [
     ("discourse", "forum", "discourse.posts", "discourse_api/discourse_posts.json"),
     ("mattermost", "posts", "mattermost.posts", "mattermost_api/mattermost_posts.json"),
     ("zendesk", "tickets", "zendesk.tickets", "zendesk_api/incremental_tickets_start0.json"),
+    # comments are events nested in their audit (TextTable.raw_nested_array)
+    ("zendesk", "ticket_audits", "zendesk.ticket_comments", "zendesk_api/ticket_audits_page_size100.json"),
 ]
 
 

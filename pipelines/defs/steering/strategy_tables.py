@@ -12,6 +12,8 @@ from pipelines.lib.strategy import STRATEGY_TABLES, StrategyError, load_strategy
 TABLE_DESCRIPTIONS = {
     "indicator_targets": "One row per objective and indicator target of strategy.yml (preset objectives "
                          "included): grain, channel, target, green and amber thresholds, direction.",
+    "channels": "The channels the strategy declares (strategy.yml channels:), one row each: the channels "
+                "dim_channels and kpi_values report on.",
     "response_slas": "First response and resolution SLAs per channel, in minutes.",
     "listening_keywords": "The brand's and the competitors' keywords that listening matches.",
     "business_hours": "Opening hours per ISO weekday, in the organisation's time zone.",

@@ -112,7 +112,8 @@ instagram as (
         like_count as reactions_count,
         comments_count,
         shares_count,
-        impressions_count,
+        -- as int_contents_unioned: views where Meta retired impressions (April 2025)
+        coalesce(impressions_count, views_count) as impressions_count,
         reach_count,
         cast(null as bigint) as clicks_count,
         views_count
@@ -163,6 +164,27 @@ linkedin as (
 
 ),
 
+mastodon as (
+
+    select
+        'mastodon:' || status_id as content_id,
+        'mastodon' as channel_id,
+        'mastodon.statuses' as source_table,
+        status_id as platform_content_id,
+        posted_at as published_at,
+        snapshot_date,
+        favourites_count as reactions_count,
+        replies_count as comments_count,
+        reblogs_count as shares_count,
+        cast(null as bigint) as impressions_count,
+        cast(null as bigint) as reach_count,
+        cast(null as bigint) as clicks_count,
+        cast(null as bigint) as views_count
+
+    from {{ ref('stg_mastodon__status_snapshots') }}
+
+),
+
 imported as (
 
     select
@@ -201,6 +223,8 @@ platform_snapshots as (
     select * from youtube
     union all
     select * from linkedin
+    union all
+    select * from mastodon
 
 ),
 

@@ -142,6 +142,98 @@ brand_accounts as (
 
 ),
 
+instagram_media as (
+
+    select * from {{ ref('stg_instagram__media_items') }}
+
+),
+
+-- each media's lifetime insights as last fetched (fetched again while the media is recent)
+instagram_media_insights as (
+
+    select
+        media_id,
+        max(metric_value) filter (where metric_name = 'reach') as reach_count,
+        max(metric_value) filter (where metric_name = 'impressions') as impressions_count,
+        max(metric_value) filter (where metric_name = 'views') as views_count,
+        max(metric_value) filter (where metric_name = 'shares') as shares_count
+
+    from (
+        select * from {{ ref('stg_instagram__media_insights') }}
+        where period_name = 'lifetime'
+        qualify row_number() over (
+            partition by media_id, metric_name order by period_ended_at desc nulls last, loaded_at desc
+        ) = 1
+    )
+    group by media_id
+
+),
+
+youtube_videos as (
+
+    select * from {{ ref('stg_youtube__videos') }}
+
+),
+
+-- the page's published posts; a reshare without a word of the page's own is someone else's content
+linkedin_posts as (
+
+    select * from {{ ref('stg_linkedin__posts') }}
+    where is_published
+        and not (is_reshare and coalesce(trim(post_text), '') = '')
+
+),
+
+-- each post's lifetime statistics as last fetched (LinkedIn reports them for recent posts only)
+linkedin_post_statistics as (
+
+    select * from {{ ref('stg_linkedin__share_statistics') }}
+    qualify row_number() over (partition by post_id order by snapshot_date desc) = 1
+
+),
+
+mastodon_api_statuses as (
+
+    select
+        status_id,
+        status_text,
+        status_url,
+        visibility,
+        is_reply,
+        is_reblog,
+        replies_count,
+        reblogs_count,
+        favourites_count,
+        posted_at
+
+    from {{ ref('stg_mastodon__statuses') }}
+
+),
+
+-- the API's counters are fresher; an imported archive (no counters) brings the statuses older than the API's
+mastodon_statuses as (
+
+    select * from mastodon_api_statuses
+
+    union all
+
+    select
+        status_id,
+        status_text,
+        status_url,
+        visibility,
+        is_reply,
+        is_reblog,
+        cast(null as bigint) as replies_count,
+        cast(null as bigint) as reblogs_count,
+        cast(null as bigint) as favourites_count,
+        posted_at
+
+    from {{ ref('stg_mastodon__archive_statuses') }}
+    where status_id not in (select status_id from mastodon_api_statuses)
+
+),
+
 facebook_contents as (
 
     select
@@ -219,6 +311,115 @@ blog_contents as (
 
 ),
 
+instagram_contents as (
+
+    select
+        'instagram:' || media.media_id as content_id,
+        'instagram' as channel_id,
+        media.media_id as platform_content_id,
+        media.published_at,
+        media.media_caption as content_text,
+        media.media_url as content_url,
+        case
+            when media.is_reel or media.media_type = 'VIDEO' then 'video'
+            when media.media_type = 'IMAGE' then 'photo'
+            when media.media_type = 'CAROUSEL_ALBUM' then 'carousel'
+            else 'other'
+        end as content_format,
+        insights.reach_count as reach,
+        -- Meta retired impressions (April 2025) for views, which also counts repeated displays
+        coalesce(insights.impressions_count, insights.views_count) as impressions,
+        media.like_count as reactions,
+        media.comments_count as comments,
+        insights.shares_count as shares,
+        -- Instagram reports no clicks on a media
+        cast(null as bigint) as clicks
+
+    from instagram_media as media
+    left join instagram_media_insights as insights
+        on media.media_id = insights.media_id
+
+),
+
+youtube_contents as (
+
+    select
+        'youtube:' || video_id as content_id,
+        'youtube' as channel_id,
+        video_id as platform_content_id,
+        published_at,
+        video_title as content_text,
+        video_url as content_url,
+        'video' as content_format,
+        -- the Data API reports views (plays), not reach, impressions, shares nor clicks (YouTube Analytics does)
+        cast(null as bigint) as reach,
+        cast(null as bigint) as impressions,
+        like_count as reactions,
+        comment_count as comments,
+        cast(null as bigint) as shares,
+        cast(null as bigint) as clicks
+
+    from youtube_videos
+
+),
+
+linkedin_contents as (
+
+    select
+        'linkedin:' || posts.post_id as content_id,
+        'linkedin' as channel_id,
+        posts.post_id as platform_content_id,
+        posts.published_at,
+        posts.post_text as content_text,
+        posts.post_url as content_url,
+        case
+            when posts.is_reshare then 'quote'
+            when posts.media_type = 'video' then 'video'
+            when posts.media_type = 'image' or posts.content_type = 'multiImage' then 'photo'
+            when posts.content_type = 'article' then 'link'
+            when posts.content_type is null then 'status'
+            else 'other'
+        end as content_format,
+        -- unique impressions: the members reached
+        statistics.unique_impressions_count as reach,
+        statistics.impression_count as impressions,
+        statistics.like_count as reactions,
+        statistics.comment_count as comments,
+        statistics.share_count as shares,
+        statistics.click_count as clicks
+
+    from linkedin_posts as posts
+    left join linkedin_post_statistics as statistics
+        on posts.post_id = statistics.post_id
+
+),
+
+mastodon_contents as (
+
+    select
+        'mastodon:' || status_id as content_id,
+        'mastodon' as channel_id,
+        status_id as platform_content_id,
+        posted_at as published_at,
+        status_text as content_text,
+        status_url as content_url,
+        'status' as content_format,
+        -- Mastodon reports no reach, impressions nor clicks
+        cast(null as bigint) as reach,
+        cast(null as bigint) as impressions,
+        favourites_count as reactions,
+        replies_count as comments,
+        reblogs_count as shares,
+        cast(null as bigint) as clicks
+
+    from mastodon_statuses
+    -- as on X: replies are answers (conversations), boosts someone else's content; direct messages are private
+    where not is_reply
+        and not is_reblog
+        and visibility is distinct from 'direct'
+
+),
+
 -- contents of a generic import (any tool, through a YAML mapping), on the channels Animateur reports on
 -- (stg_imported__contents warns of the others)
 other_contents as (
@@ -251,12 +452,24 @@ unioned as (
     union all
     select * from blog_contents
     union all
+    select * from instagram_contents
+    union all
+    select * from youtube_contents
+    union all
+    select * from linkedin_contents
+    union all
+    select * from mastodon_contents
+    union all
     -- a content already known from its platform's own source is not counted twice
     select * from other_contents
     where content_id not in (
         select content_id from facebook_contents
         union all select content_id from x_contents
         union all select content_id from blog_contents
+        union all select content_id from instagram_contents
+        union all select content_id from youtube_contents
+        union all select content_id from linkedin_contents
+        union all select content_id from mastodon_contents
     )
 
 )

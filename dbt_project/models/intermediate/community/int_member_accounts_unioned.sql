@@ -1,8 +1,8 @@
 -- Every account that acted in the community (int_member_actions_unioned), plus the helpdesk agents, one row
 -- per account_key '<channel_id>:<account_id>', with what the platforms state of it (handle, name, e-mail,
 -- the accounts it links to) and whether it is a teammate or a bot. Rule (README, "Members and community
--- health"): an account is a TEAMMATE when it is a brand account (int_brand_accounts_identified, and the
--- accounts that own the ingested Instagram media, YouTube videos and Mastodon statuses), a Zendesk agent
+-- health"): an account is a TEAMMATE when it is a brand account (int_brand_accounts_identified: the owners
+-- of the ingested page posts, tweets, Instagram media, YouTube videos and Mastodon statuses), a Zendesk agent
 -- (an assignee of a ticket), a Discourse staff member (admin, moderator, staff), a site user of the blog
 -- export, an employee of the internal chat (int_internal_employees: the Slack workspace's users, Mattermost
 -- authors), or is listed under team: in strategy.yml (by account id, by handle, or by e-mail); it is a BOT
@@ -27,24 +27,6 @@ brand_accounts as (
 
     select channel_id || ':' || account_id as account_key
     from {{ ref('int_brand_accounts_identified') }}
-
-    union all
-
-    select distinct 'instagram:' || ig_user_id
-    from {{ ref('stg_instagram__media_items') }}
-    where ig_user_id is not null
-
-    union all
-
-    select distinct 'youtube:' || channel_id
-    from {{ ref('stg_youtube__videos') }}
-    where channel_id is not null
-
-    union all
-
-    select distinct 'mastodon:' || account_id
-    from {{ ref('stg_mastodon__statuses') }}
-    where account_id is not null
 
 ),
 

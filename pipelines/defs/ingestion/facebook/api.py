@@ -1,6 +1,10 @@
 """Facebook Page connector (Graph API): the page feed, the comments on the day's posts, and the page
 insights, one UTC day at a time (``since``/``until`` in epoch seconds), following ``paging.next``.
 
+The feed of a day is the posts created in the ``post_refresh_days`` days up to the day's end, not the day's
+alone: their counters and lifetime insights keep growing after publication, and each day's fetch is a snapshot
+of them (``stg_facebook__post_snapshots``, differenced by ``int_content_counters_differenced``).
+
 Retired insights metrics (post insights requested inline on the feed, page insights) fall back to their
 successors instead of failing the request: see :mod:`pipelines.defs.ingestion.facebook.graph`."""
 
@@ -23,7 +27,7 @@ from pipelines.defs.ingestion.facebook.graph import (
     probe,
     split_metrics,
 )
-from pipelines.lib.connectors import env_vars
+from pipelines.lib.connectors import env_vars, refresh_window
 from pipelines.lib.http import ApiClient, ApiPage, graph_next, paginate_next_url
 
 RESOURCE_KEY = "facebook_api"
@@ -48,13 +52,17 @@ class FacebookApi(GraphApiSource):
 
     page_id: str | None = None
     page_metrics: str = DEFAULT_PAGE_METRICS  # comma-separated
+    # Meta's lifetime post insights keep growing for about 28 days after publication: the feed re-reads the
+    # posts of the last 28 days every day, one snapshot of their counters a day.
+    post_refresh_days: int = 28
 
     def is_configured(self) -> bool:
         return bool(self.page_id and self.access_token)
 
 
 def fetch_posts(api: FacebookApi, client: ApiClient, day: date) -> list[ApiPage]:
-    since, until = epoch_window(day)
+    """The posts created in the ``post_refresh_days`` days up to the day's end, their counters as of now."""
+    since, until = (int(moment.timestamp()) for moment in refresh_window(day, api.post_refresh_days))
     path = api.path(api.page_id, "feed")
     params = {"since": since, "until": until, "limit": api.limit}
 

@@ -1,6 +1,10 @@
 """Instagram connector (Instagram Graph API on graph.facebook.com, a professional account linked to a Page):
-the account's media, the comments and insights of the day's media, and the account insights, one UTC day
-at a time, following ``paging.next``.
+the account's media, the comments of the recent media, the insights of the day's media, and the account
+insights, one UTC day at a time, following ``paging.next``.
+
+The comments of a day are those of the media published in the ``comment_refresh_days`` days up to the day's
+end, with their replies, not the day's media alone: members keep commenting a media for days, and the brand's
+answers come after the comments they answer (``int_conversations_responded``).
 
 Insights come in two shapes: the historical ``values[]`` (one value per ``end_time``) and, since v18, the
 ``total_value`` of ``metric_type=total_value`` requests (one value for the window, with breakdowns); both land
@@ -27,7 +31,7 @@ from pipelines.defs.ingestion.facebook.graph import (
     list_records,
     split_metrics,
 )
-from pipelines.lib.connectors import env_vars
+from pipelines.lib.connectors import env_vars, refresh_window
 from pipelines.lib.http import ApiClient, ApiPage, graph_next, paginate_next_url
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,10 @@ class InstagramApi(GraphApiSource):
     media_metrics: str = DEFAULT_MEDIA_METRICS
     account_metrics: str = DEFAULT_ACCOUNT_METRICS
     account_total_value_metrics: str = DEFAULT_ACCOUNT_TOTAL_VALUE_METRICS
+    # A brand answers a comment within its response time (hours, or after a weekend or a holiday), and most
+    # comments come in a media's first days: a week of media re-read daily lands nearly every late answer, for
+    # a request per media and per top-level comment a day (they count against Meta's rate limits).
+    comment_refresh_days: int = 7
 
     def is_configured(self) -> bool:
         return bool(self.ig_user_id and self.access_token)
@@ -64,20 +72,46 @@ def fetch_media(api: InstagramApi, client: ApiClient, day: date) -> list[ApiPage
                                     graph_next_newer_than(since)))
 
 
-def media_of_day(api: InstagramApi, client: ApiClient, day: date) -> list[dict]:
-    since, until = epoch_window(day)
+def media_published(api: InstagramApi, client: ApiClient, since: int, until: int) -> list[dict]:
+    """The account's media published in [since, until) (epoch seconds): id, timestamp, product type."""
     return list_records(client, api.path(api.ig_user_id, "media"),
                     {"fields": "id,timestamp,media_product_type", "since": since, "until": until, "limit": api.limit},
                     graph_next_newer_than(since), since=since, until=until, timestamp_field="timestamp")
 
 
+def media_of_day(api: InstagramApi, client: ApiClient, day: date) -> list[dict]:
+    return media_published(api, client, *epoch_window(day))
+
+
+def top_level_comment_ids(pages: list[ApiPage]) -> list[str]:
+    """Ids of the comments without a parent in comments pages, in order, once each. An unreadable page gives
+    none: it is landed and quarantined whole, which shows the gap."""
+    ids: dict[str, None] = {}
+    for page in pages:
+        body = page.json_or_none()
+        records = body.get("data") if isinstance(body, dict) else None
+        for comment in records if isinstance(records, list) else []:
+            if isinstance(comment, dict) and comment.get("id") and not comment.get("parent_id"):
+                ids.setdefault(str(comment["id"]))
+    return list(ids)
+
+
 def fetch_comments(api: InstagramApi, client: ApiClient, day: date) -> list[ApiPage]:
-    """Top-level comments on the media published that day."""
-    return as_batch(*(
-        landed(paginate_next_url(client, api.path(media["id"], "comments"),
-                                 {"fields": COMMENT_FIELDS, "limit": api.limit}, graph_next))
-        for media in media_of_day(api, client, day)
-    ))
+    """Comments and replies on the media published in the ``comment_refresh_days`` days up to the day's end, as
+    of now, one batch. GET /{ig-media-id}/comments lists a media's top-level comments only: the replies (the
+    brand's answers among them) come from GET /{ig-comment-id}/replies, one request per top-level comment,
+    pages of comments of the same ``data[*]`` shape (each names its ``parent_id`` and ``media``). Cost a day:
+    one request per page of the media list, per media of the window and per top-level comment of those media
+    (more when a list runs over ``limit``)."""
+    since, until = (int(moment.timestamp()) for moment in refresh_window(day, api.comment_refresh_days))
+    params = {"fields": COMMENT_FIELDS, "limit": api.limit}
+    pages: list[ApiPage] = []
+    for media in media_published(api, client, since, until):
+        comments = list(paginate_next_url(client, api.path(media["id"], "comments"), params, graph_next))
+        pages.extend(comments)
+        for comment_id in top_level_comment_ids(comments):
+            pages.extend(paginate_next_url(client, api.path(comment_id, "replies"), params, graph_next))
+    return landed(pages)
 
 
 def fetch_media_insights(api: InstagramApi, client: ApiClient, day: date) -> list[ApiPage]:

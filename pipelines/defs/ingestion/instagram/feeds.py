@@ -1,5 +1,5 @@
-"""Instagram (professional account, Graph API): the account's media, their comments, the media insights and
-the account insights, in the Graph API's own JSON shape (inbox files, or the connector in api.py)."""
+"""Instagram (professional account, Graph API): the account's media, their comments and replies, the media
+insights and the account insights, in the Graph API's own JSON shape (inbox files, or the connector in api.py)."""
 
 from pipelines.defs.ingestion.facebook.graph import (
     GRAPH_INSIGHTS_FORMAT,
@@ -43,12 +43,15 @@ COMMENTS = TableSpec(
     name="comments",
     records_path="$.data[*]",
     natural_key="comment_id",
-    description="Top-level comments on the account's media (GET /{ig-media-id}/comments).",
+    description="Comments on the account's media: the top-level ones (GET /{ig-media-id}/comments) and their "
+    "replies (GET /{ig-comment-id}/replies), re-fetched daily while the media is recent.",
     columns=(
         Column("comment_id", "varchar", text("id"), required=True, raw_field="id"),
+        # a reply's request names its parent comment, not the media: replies need their 'media' field
         Column("media_id", "varchar", f"coalesce({text('media.id')}, {from_request_path(_GRAPH_PATH + 'comments')})",
                required=True, raw_field="media.id"),
-        Column("parent_comment_id", "varchar", text("parent_id")),
+        Column("parent_comment_id", "varchar",
+               f"coalesce({text('parent_id')}, {from_request_path(_GRAPH_PATH + 'replies')})"),
         Column("created_at", "timestamptz", timestamp("timestamp"), required=True, raw_field="timestamp"),
         Column("text", "varchar", text("text")),
         Column("author_id", "varchar", text("from.id")),
@@ -79,7 +82,7 @@ ACCOUNT_INSIGHTS = TableSpec(
 FEEDS = (
     FeedSpec(source="instagram", feed="media", tables=(MEDIA,), description="Account media",
              api_resource=RESOURCE_KEY, fetch=fetch_media),
-    FeedSpec(source="instagram", feed="comments", tables=(COMMENTS,), description="Media comments",
+    FeedSpec(source="instagram", feed="comments", tables=(COMMENTS,), description="Media comments and replies",
              api_resource=RESOURCE_KEY, fetch=fetch_comments),
     FeedSpec(source="instagram", feed="media_insights", tables=(MEDIA_INSIGHTS,), description="Media insights",
              content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY, fetch=fetch_media_insights),

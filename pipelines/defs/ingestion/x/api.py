@@ -1,11 +1,15 @@
 """X API v2 connector: the brand's timeline, its mentions and the listening search, one UTC day at a time
-(``start_time``/``end_time``), following ``meta.next_token``."""
+(``start_time``/``end_time``), following ``meta.next_token``.
+
+The timeline of a day is the brand's tweets created in the ``tweet_refresh_days`` days up to the day's end, so
+each tweet's public_metrics get a daily snapshot while they grow (``stg_x__tweet_snapshots``); mentions and
+search stay on the day (other people's tweets, whose counters the brand's indicators do not read)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from pipelines.lib.connectors import ApiSource, day_window, env_vars, iso_z
+from pipelines.lib.connectors import ApiSource, day_window, env_vars, iso_z, refresh_window
 from pipelines.lib.http import ApiClient, ApiPage, paginate_token, x_next_token
 
 RESOURCE_KEY = "x_api"
@@ -23,6 +27,9 @@ class XApi(ApiSource):
     user_id: str | None = None
     search_query: str | None = None
     max_results: int = 100
+    # A tweet gathers nearly all its impressions and engagement within a few days, and every tweet read counts
+    # against the plan's monthly read cap: a week of daily snapshots, 7 reads per tweet.
+    tweet_refresh_days: int = 7
 
     def is_configured(self) -> bool:
         return bool(self.bearer_token and self.user_id)
@@ -30,14 +37,16 @@ class XApi(ApiSource):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.bearer_token}"}
 
-    def day_params(self, day: date) -> dict[str, str | int]:
-        start, end = day_window(day)
+    def day_params(self, day: date, window: tuple[datetime, datetime] | None = None) -> dict[str, str | int]:
+        start, end = window or day_window(day)
         return {"start_time": iso_z(start), "end_time": iso_z(end), "max_results": self.max_results,
                 "tweet.fields": TWEET_FIELDS, "expansions": "author_id", "user.fields": "name,username"}
 
 
 def fetch_tweets(api: XApi, client: ApiClient, day: date) -> list[ApiPage]:
-    return list(paginate_token(client, f"/2/users/{api.user_id}/tweets", api.day_params(day),
+    """The brand's tweets created in the ``tweet_refresh_days`` days to the day's end, metrics as of now."""
+    window = refresh_window(day, api.tweet_refresh_days)
+    return list(paginate_token(client, f"/2/users/{api.user_id}/tweets", api.day_params(day, window),
                                token_param="pagination_token", token_of=x_next_token))
 
 

@@ -6,10 +6,12 @@ Pagination is ``nextPageToken`` -> ``pageToken``. Quota (10,000 units a day by d
 costs 1 unit (``search.list``, 100 units, is deliberately not used).
 
 Day windows: only ``videos`` can be listed exactly (the uploads playlist is read until the day is reached and
-the ids published in the day are then fetched). ``commentThreads`` has no date filter: it is read newest
-first, the pages entirely newer than the day are skipped, and reading stops at the first page that reaches
-before the day. The pages kept may therefore hold a few threads of the neighbouring days, which land in the
-day's partition too (staging keeps one row per comment).
+the ids published in the day are then fetched). The comment threads of a day are those started in the
+``comment_refresh_days`` days up to the day's end, read again with their replies every day, so that an answer
+posted days after the comment lands. ``commentThreads`` has no date filter: it is read newest first, the pages
+entirely newer than the window are skipped, and reading stops at the first page that reaches before it. The
+pages kept may therefore hold a few threads of the neighbouring days, which land in the day's partition too
+(staging keeps one row per comment, its latest fetch).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from pipelines.lib.connectors import ApiSource, day_window, env_vars
+from pipelines.lib.connectors import ApiSource, day_window, env_vars, refresh_window
 from pipelines.lib.http import ApiClient, ApiPage, paginate_token, youtube_next_token
 
 RESOURCE_KEY = "youtube_api"
@@ -40,6 +42,10 @@ class YouTubeApi(ApiSource):
     # The channel statistics are the audience *now*: a fetch is attributed to a day only if that day is at most
     # this many days old, so backfilling old days does not copy today's numbers into the past.
     snapshot_max_age_days: int = 2
+    # A brand answers a comment within hours or after a weekend or a holiday: the threads of the last 7 days are
+    # read again every day with their replies, so a late answer lands. Quota a day: a unit per page of 100
+    # threads of the window (both comment feeds read them) and a unit per thread with replies, of 10,000.
+    comment_refresh_days: int = 7
 
     def is_configured(self) -> bool:
         return bool(self.api_key and self.channel_id)
@@ -70,11 +76,11 @@ def _items(page: ApiPage) -> list[dict]:
     return _items_of(page.json_or_none())
 
 
-def newest_first_window(pages: Iterator[ApiPage], day: date,
+def newest_first_window(pages: Iterator[ApiPage], window: tuple[datetime, datetime],
                         published: Callable[[dict], datetime | None]) -> list[ApiPage]:
-    """Read a newest-first listing for ``day``: skip the leading pages whose records are all after the day,
-    keep the others, and stop after the first page reaching before the day (the next pages are older)."""
-    start, end = day_window(day)
+    """Read a newest-first listing for ``window`` [start, end): skip the leading pages whose records are all
+    after it, keep the others, and stop after the first page reaching before it (the next pages are older)."""
+    start, end = window
     kept: list[ApiPage] = []
     for page in pages:
         times = [t for t in map(published, _items(page)) if t is not None]
@@ -90,9 +96,8 @@ def _thread_published(thread: dict) -> datetime | None:
                          .get("publishedAt"))
 
 
-def _stop_before(day: date, published: Callable[[dict], datetime | None]) -> Callable[[Any], str | None]:
-    """``nextPageToken`` of a newest-first listing, until a page reaches before the day."""
-    start, _ = day_window(day)
+def _stop_before(start: datetime, published: Callable[[dict], datetime | None]) -> Callable[[Any], str | None]:
+    """``nextPageToken`` of a newest-first listing, until a page reaches before ``start``."""
 
     def token_of(body: Any) -> str | None:
         times = [t for t in map(published, _items_of(body)) if t is not None]
@@ -139,7 +144,7 @@ def video_ids_published(api: YouTubeApi, client: ApiClient, day: date) -> list[s
               "maxResults": api.max_results}
     ids: list[str] = []
     for page in paginate_token(client, "/playlistItems", params, token_param="pageToken",
-                               token_of=_stop_before(day, _video_published)):
+                               token_of=_stop_before(start, _video_published)):
         for item in _items(page):
             published, video_id = _video_published(item), _video_id(item)
             if video_id and published and start <= published < end and video_id not in ids:
@@ -160,24 +165,29 @@ def fetch_videos(api: YouTubeApi, client: ApiClient, day: date) -> list[ApiPage]
     return pages
 
 
-def _thread_pages(api: YouTubeApi, client: ApiClient, day: date) -> Iterator[ApiPage]:
+def _thread_pages_of_window(api: YouTubeApi, client: ApiClient, window: tuple[datetime, datetime]) -> list[ApiPage]:
+    """The pages of the channel's comment threads (newest first) that hold the threads started in ``window``."""
     params = {"part": "snippet", "allThreadsRelatedToChannelId": api.channel_id, "order": "time",
               "maxResults": 100, "textFormat": "plainText"}
-    return paginate_token(client, "/commentThreads", params, token_param="pageToken",
-                          token_of=_stop_before(day, _thread_published))
+    pages = paginate_token(client, "/commentThreads", params, token_param="pageToken",
+                           token_of=_stop_before(window[0], _thread_published))
+    return newest_first_window(pages, window, _thread_published)
 
 
 def fetch_comment_threads(api: YouTubeApi, client: ApiClient, day: date) -> list[ApiPage]:
-    """GET /commentThreads on every video of the channel, newest first, the pages around the day."""
-    return [redact_key(p) for p in newest_first_window(_thread_pages(api, client, day), day, _thread_published)]
+    """GET /commentThreads on every video of the channel, newest first: the pages of the threads started in the
+    ``comment_refresh_days`` days up to the day's end, as of now (reply counts, likes)."""
+    window = refresh_window(day, api.comment_refresh_days)
+    return [redact_key(p) for p in _thread_pages_of_window(api, client, window)]
 
 
 def fetch_comment_replies(api: YouTubeApi, client: ApiClient, day: date) -> list[ApiPage]:
-    """GET /comments?parentId= for each thread started in the day that has replies (a thread embeds at most a
-    few of its replies; comments.list returns them all). The thread listing itself is not landed again."""
-    start, end = day_window(day)
+    """GET /comments?parentId= for each thread started in the ``comment_refresh_days`` days up to the day's end
+    that has replies (a thread embeds at most a few of its replies; comments.list returns them all), as of now:
+    an answer posted days after the comment lands. The thread listing itself is not landed again."""
+    start, end = window = refresh_window(day, api.comment_refresh_days)
     parents: list[str] = []
-    for page in newest_first_window(_thread_pages(api, client, day), day, _thread_published):
+    for page in _thread_pages_of_window(api, client, window):
         for thread in _items(page):
             published = _thread_published(thread)
             replies = (thread.get("snippet") or {}).get("totalReplyCount") or 0
