@@ -105,6 +105,11 @@ class TableSpec:
     description: str = ""
 
 
+# How old (in days before today, UTC) a day of lifetime counters may be and still be fetched again: the daily run
+# fetches yesterday; older days keep their first fetch (FeedSpec.refetch_max_age_days)
+REFETCH_MAX_AGE_DAYS = 2
+
+
 @dataclass(frozen=True)
 class FeedSpec:
     """A folder of daily files ``<inbox>/<source>/<feed>/<YYYY-MM-DD>.<extension>``."""
@@ -128,6 +133,11 @@ class FeedSpec:
     # "latest": a day's pages are those of its latest batch (a re-fetch replaces the previous one).
     # "all": every batch of the day counts (export files imported the same day are distinct exports).
     batches: str = "latest"
+    # Feeds whose records carry lifetime counters as of the fetch (a post's reactions, a media's reach): a day
+    # older than this many days that was already fetched is not fetched again (the weekly lookback, a
+    # backfill), since the API only tells today's counters and the re-fetch would replace that day's snapshot
+    # with them; a day never fetched still is (its first snapshot). None: always re-fetched.
+    refetch_max_age_days: int | None = None
 
     def file_for(self, inbox: Path, day: date) -> Path:
         return inbox / self.source / self.feed / f"{day.isoformat()}.{self.extension}"

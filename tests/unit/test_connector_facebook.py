@@ -24,6 +24,7 @@ from pipelines.defs.ingestion.facebook.api import (
 )
 from pipelines.defs.ingestion.facebook.feeds import FEEDS
 from pipelines.defs.ingestion.facebook.graph import epoch_window, graph_insights_to_json
+from pipelines.defs.ingestion.factory import days_to_fetch
 from pipelines.lib.ingest import land_api_pages
 from tests.unit import connector_support as support
 
@@ -418,3 +419,51 @@ def test_without_credentials_the_connector_stays_idle(monkeypatch):
     assert not facebook_api.api_resources()["facebook_api"].is_configured()
     assert not FacebookApi(page_id="1").is_configured()
     assert FacebookApi(page_id="1", access_token="t").is_configured()
+
+
+def test_an_old_day_already_fetched_keeps_its_counters_a_recent_day_is_fetched_again(httpserver, api, sample,
+                                                                                      tmp_path):
+    """Real Dagster runs of the posts feed into one warehouse: the API only tells today's counters, so an old day
+    (the weekly lookback, a backfill) that already holds a fetch is not fetched again, and keeps the counters of
+    its first fetch; a day never fetched is; yesterday is fetched again (refetch_max_age_days)."""
+    from datetime import UTC, datetime, timedelta
+
+    first = json.loads(sample("posts/feeds_default_fields_p2.json"))
+    first["paging"] = {}
+    grown = json.loads(json.dumps(first))
+    for post in grown["data"]:
+        post["reactions"]["summary"]["total_count"] += 5
+    post_id, reactions = first["data"][0]["id"], first["data"][0]["reactions"]["summary"]["total_count"]
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+
+    def run(day: date, *bodies: dict) -> dict:
+        httpserver.clear()
+        support.serve_in_order(httpserver, FEED_PATH, *bodies)
+        result = support.materialize_feed(FB_POSTS, day, "facebook_api", api, tmp_path)
+        assert result.success
+        httpserver.check_assertions()
+        return support.materialized(result, "facebook__posts")["posts"]
+
+    def reactions_on(day: date) -> list[int]:
+        import duckdb
+
+        with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+            return [r[0] for r in con.execute("select reactions_count from facebook.posts where post_id = ? "
+                                              "and _partition_date = ?", [post_id, day]).fetchall()]
+
+    assert run(DAY, first)["pages_fetched_from_api"] == 1  # never fetched: fetched, however old
+    assert run(DAY)["pages_fetched_from_api"] == 0  # fetched already and old: the server is not called
+    assert reactions_on(DAY) == [reactions]
+    assert run(yesterday, first)["pages_fetched_from_api"] == 1
+    assert run(yesterday, grown)["pages_fetched_from_api"] == 1  # recent: fetched again, its counters grown
+    assert reactions_on(yesterday) == [reactions + 5]
+    assert reactions_on(DAY) == [reactions]
+
+
+def test_days_to_fetch_skips_only_old_days_already_fetched():
+    today = date(2026, 6, 30)
+    days = [date(2026, 6, d) for d in (20, 27, 28, 29)]
+    landed = {date(2026, 6, 20), date(2026, 6, 28), date(2026, 6, 29)}
+    assert days_to_fetch(FB_POSTS, days, landed, today) == [date(2026, 6, 27), date(2026, 6, 28),
+                                                            date(2026, 6, 29)]
+    assert days_to_fetch(FB_COMMENTS, days, landed, today) == days  # comments: re-fetched, late ones land

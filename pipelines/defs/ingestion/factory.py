@@ -2,7 +2,7 @@
 the dbt source it feeds, so dbt lineage joins without hand-wiring."""
 
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +17,28 @@ INGESTION_GROUP = "ingestion"
 RAW_RECONCILES_CHECK = "raw_equals_loaded_plus_quarantined"
 
 
+def days_to_fetch(feed: FeedSpec, days: list[date], landed_days: set[date], today: date) -> list[date]:
+    """The days whose pages the connector fetches: all, except, for a feed of lifetime counters
+    (``refetch_max_age_days``), the days older than that which already hold a fetch (FeedSpec)."""
+    if feed.refetch_max_age_days is None:
+        return days
+    stale_before = today - timedelta(days=feed.refetch_max_age_days)
+    return [day for day in days if day >= stale_before or day not in landed_days]
+
+
+def landed_api_days(warehouse: Warehouse, feed: FeedSpec, days: list[date]) -> set[date]:
+    """The days that already hold pages fetched from the API (not inbox files) for this feed."""
+    with warehouse.connect() as con:
+        rows = con.execute(
+            "select distinct partition_date from raw.pages where source = ? and feed = ? "
+            "and partition_date in (select unnest(?::date[])) and source_file like 'http%'",
+            [feed.source, feed.feed, days],
+        ).fetchall() if con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pages'"
+        ).fetchone()[0] else []
+    return {row[0] for row in rows}
+
+
 def fetch_from_api(context: dg.AssetExecutionContext, feed: FeedSpec, days: list[date]) -> dict[date, list]:
     """When the feed's connector has credentials, the pages of each day (fetched before the warehouse is opened:
     network time and rate-limit waits must not hold DuckDB's single write lock)."""
@@ -26,6 +48,14 @@ def fetch_from_api(context: dg.AssetExecutionContext, feed: FeedSpec, days: list
     if not api.is_configured():
         context.log.debug(f"{feed.api_resource}: no credentials, reading inbox files only")
         return {}
+    if feed.refetch_max_age_days is not None:
+        wanted = days
+        days = days_to_fetch(feed, days, landed_api_days(context.resources.warehouse, feed, days),
+                             datetime.now(UTC).date())
+        if len(days) < len(wanted):
+            context.log.info(f"{feed.source}/{feed.feed}: {len(wanted) - len(days)} day(s) older than "
+                             f"{feed.refetch_max_age_days} days keep their earlier fetch (today's counters are not "
+                             "theirs)")
     with api.client() as client:
         pages = {day: list(feed.fetch(api, client, day)) for day in days}
         context.log.info(f"{feed.source}/{feed.feed}: {client.requests_made} requests, "

@@ -14,7 +14,7 @@ from pipelines.defs.ingestion.facebook.graph import (
     graph_insights_to_json,
     insight_columns,
 )
-from pipelines.lib.ingest import Column, FeedSpec, TableSpec
+from pipelines.lib.ingest import REFETCH_MAX_AGE_DAYS, Column, FeedSpec, TableSpec
 from pipelines.lib.sql_fragments import bigint, facebook_insight, text, timestamp
 
 # A comment id is '<post object id>_<comment id>' and its permalink names the page and the post:
@@ -84,7 +84,7 @@ PAGE_INSIGHTS = TableSpec(
 
 FEEDS = (
     FeedSpec(source="facebook", feed="posts", tables=(POSTS,), description="Page feed",
-             api_resource=RESOURCE_KEY, fetch=fetch_posts),
+             api_resource=RESOURCE_KEY, fetch=fetch_posts, refetch_max_age_days=REFETCH_MAX_AGE_DAYS),
     FeedSpec(source="facebook", feed="comments", tables=(COMMENTS,), description="Post comments",
              api_resource=RESOURCE_KEY, fetch=fetch_comments),
     FeedSpec(source="facebook", feed="page_insights", tables=(PAGE_INSIGHTS,), description="Page insights",

@@ -14,7 +14,7 @@ from pipelines.defs.ingestion.instagram.api import (
     fetch_media,
     fetch_media_insights,
 )
-from pipelines.lib.ingest import Column, FeedSpec, TableSpec
+from pipelines.lib.ingest import REFETCH_MAX_AGE_DAYS, Column, FeedSpec, TableSpec
 from pipelines.lib.sql_fragments import bigint, text, timestamp
 
 # Fetched from the API, the parent object is the one of the request: GET /vX/<id>/media, /vX/<id>/comments.
@@ -81,11 +81,12 @@ ACCOUNT_INSIGHTS = TableSpec(
 
 FEEDS = (
     FeedSpec(source="instagram", feed="media", tables=(MEDIA,), description="Account media",
-             api_resource=RESOURCE_KEY, fetch=fetch_media),
+             api_resource=RESOURCE_KEY, fetch=fetch_media, refetch_max_age_days=REFETCH_MAX_AGE_DAYS),
     FeedSpec(source="instagram", feed="comments", tables=(COMMENTS,), description="Media comments and replies",
              api_resource=RESOURCE_KEY, fetch=fetch_comments),
     FeedSpec(source="instagram", feed="media_insights", tables=(MEDIA_INSIGHTS,), description="Media insights",
-             content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY, fetch=fetch_media_insights),
+             content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY,
+             fetch=fetch_media_insights, refetch_max_age_days=REFETCH_MAX_AGE_DAYS),
     FeedSpec(source="instagram", feed="account_insights", tables=(ACCOUNT_INSIGHTS,),
              description="Account insights", content_format=GRAPH_INSIGHTS_FORMAT, page_converter=graph_insights_to_json, api_resource=RESOURCE_KEY,
              fetch=fetch_account_insights),

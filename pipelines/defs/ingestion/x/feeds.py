@@ -2,7 +2,7 @@
 (``data`` + ``includes.users`` + ``meta``)."""
 
 from pipelines.defs.ingestion.x.api import RESOURCE_KEY, fetch_mentions, fetch_search, fetch_tweets
-from pipelines.lib.ingest import Column, FeedSpec, Lookup, TableSpec
+from pipelines.lib.ingest import REFETCH_MAX_AGE_DAYS, Column, FeedSpec, Lookup, TableSpec
 from pipelines.lib.sql_fragments import bigint, referenced_tweet, text, timestamp
 
 _AUTHORS = Lookup(
@@ -44,6 +44,7 @@ def tweet_table(name: str, description: str) -> TableSpec:
 
 FEEDS = (
     FeedSpec(source="x", feed="tweets", description="Brand timeline", api_resource=RESOURCE_KEY, fetch=fetch_tweets,
+             refetch_max_age_days=REFETCH_MAX_AGE_DAYS,
              tables=(tweet_table("tweets", "The brand's own posts and replies (GET /2/users/:id/tweets)."),)),
     FeedSpec(source="x", feed="mentions", description="Mentions of the brand", api_resource=RESOURCE_KEY,
              fetch=fetch_mentions,

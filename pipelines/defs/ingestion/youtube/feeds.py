@@ -9,7 +9,7 @@ from pipelines.defs.ingestion.youtube.api import (
     fetch_comment_threads,
     fetch_videos,
 )
-from pipelines.lib.ingest import Column, FeedSpec, TableSpec
+from pipelines.lib.ingest import REFETCH_MAX_AGE_DAYS, Column, FeedSpec, TableSpec
 from pipelines.lib.sql_fragments import bigint, text, text_list, timestamp
 
 
@@ -137,7 +137,7 @@ FEEDS = (
     FeedSpec(source="youtube", feed="channel_statistics", description="Channel audience snapshot",
              api_resource=RESOURCE_KEY, fetch=fetch_channel_statistics, tables=(CHANNEL_STATISTICS,)),
     FeedSpec(source="youtube", feed="videos", description="Channel videos with statistics",
-             api_resource=RESOURCE_KEY, fetch=fetch_videos, tables=(VIDEOS,)),
+             api_resource=RESOURCE_KEY, fetch=fetch_videos, tables=(VIDEOS,), refetch_max_age_days=REFETCH_MAX_AGE_DAYS),
     FeedSpec(source="youtube", feed="comment_threads", description="Comment threads on the channel's videos",
              api_resource=RESOURCE_KEY, fetch=fetch_comment_threads, tables=(COMMENTS,)),
     FeedSpec(source="youtube", feed="comment_replies", description="Replies in the comment threads",
