@@ -10,6 +10,9 @@ platforms' own API shapes::
     <out>/x/search/<day>.json            X API v2 recent search (brand and competitor mentions)
     <out>/blog/rss/<day>.xml             RSS 2.0 snapshot with the blog items published that day
     <out>/zendesk/tickets/<day>.json     Zendesk incremental ticket export with metric_sets
+    <out>/instagram/media/<day>.json           Instagram Graph API media list (GET /{ig-user-id}/media)
+    <out>/instagram/media_insights/<day>.json  lifetime insights of those media (GET /{ig-media-id}/insights)
+    <out>/instagram/comments/<day>.json        comments on the recent media and their replies
 
 Everything is vectorised: numpy draws the community (volumes, times, engagement, who answers and when) and
 polars renders the JSON records (one ``concat_str`` expression per entity, evaluated on each day's slice).
@@ -19,9 +22,13 @@ The data is a snapshot taken at the end of ``end_date`` (UTC): nothing created a
 lifetime counters (comment totals, reply counts) count exactly what is in the files.
 
 The brand's own contents are re-delivered as the connectors fetch them (``FacebookApi.post_refresh_days``,
-``XApi.tweet_refresh_days``): the file of a day holds the posts (tweets) created in the window up to that day,
-each with its lifetime counters as of the end of that day, growing toward its final values, reached on the
-window's last day (or on ``end_date``). A content first appears in the file of its own UTC day.
+``XApi.tweet_refresh_days``, ``InstagramApi.media_refresh_days``): the file of a day holds the posts (tweets,
+media and their insights) created in the window up to that day, each with its lifetime counters as of the end of
+that day, growing toward its final values, reached on the window's last day (or on ``end_date``). A content first
+appears in the file of its own UTC day. Instagram comments too are re-delivered as ``InstagramApi.fetch_comments``
+lands them: each day's file holds the comments and replies on the media of the last
+``InstagramApi.comment_refresh_days`` days, written up to that day's end (a comment or an answer written later
+is never fetched, so the demo does not write it).
 
 Usage::
 
@@ -54,6 +61,8 @@ BRAND_NAME = "Maison Lumière"
 PAGE_ID = "104000000000001"
 X_BRAND_ID = "1500000000000000001"
 X_BRAND_USERNAME = "maisonlumiere"
+IG_USER_ID = "17841400000000001"  # the brand's Instagram professional account (its replies' from.id)
+IG_USERNAME = "maisonlumiere"
 COMPETITORS = (
     ("1500000000000000002", "Bougies Céleste", "bougiesceleste"),
     ("1500000000000000003", "Atelier Flamme", "atelierflamme"),
@@ -74,6 +83,9 @@ ENTITIES: dict[str, str] = {
     "zendesk/tickets": "json",
     "slack/messages": "json",
     "slack/users": "json",
+    "instagram/media": "json",
+    "instagram/media_insights": "json",
+    "instagram/comments": "json",
 }
 
 DAY = 86_400
@@ -97,6 +109,10 @@ MALFORMED_PER_KIND = 2
 # small: 182 days at scale 1 make about 6 MB of page feeds and 8 MB of timelines (1 and 2 MB delivered once).
 FB_POST_REFRESH_DAYS = 28
 X_TWEET_REFRESH_DAYS = 7
+# InstagramApi.media_refresh_days (the media list and their insights) and comment_refresh_days (the comments
+# and replies of the media of those days).
+IG_MEDIA_REFRESH_DAYS = 28
+IG_COMMENT_REFRESH_DAYS = 7
 
 # Weekly seasonality (Mon..Sun), normalised to a mean of 1 below.
 _WEEKDAY_CONTENT = np.array([1.0, 1.3, 1.3, 1.25, 0.95, 0.6, 0.5])
@@ -331,6 +347,21 @@ _FB_POSTS = (
      "Free shipping this weekend on orders over €40 🚚"],
 )
 
+_IG_CAPTIONS = (
+    ["La {p}, coulée à la main dans notre atelier de Grasse ✨ #bougie #faitmain #maisonlumiere",
+     "Dimanche cocooning 🕯️ Quel parfum allumez-vous ce soir ? #cocooning #bougieparfumee",
+     "Nouveauté : la {p} 🤍 Disponible sur maisonlumiere.example #nouveaute",
+     "Dans les coulisses : le coulage de la {p}, étape par étape 🎥 #coulisses #artisanat",
+     "Concours 🎁 Gagnez une {p} ! Abonnez-vous et identifiez une amie en commentaire. #concours",
+     "Le parfum {s} revient en édition limitée 🌿 #editionlimitee",
+     "Un peu de douceur avec la {p} et un bon livre 📖 #slowliving",
+     "Conseil : coupez la mèche à 5 mm avant chaque allumage ✂️ #astuce"],
+    ["The {p}, hand-poured in our Grasse workshop ✨ #candles #handmade #maisonlumiere",
+     "Sunday wind-down 🕯️ Which scent are you lighting tonight? #cosy",
+     "New: the {p} 🤍 Available on maisonlumiere.example #newin",
+     "Giveaway 🎁 Win a {p}! Follow us and tag a friend in the comments. #giveaway"],
+)
+
 _TWEETS = (
     ["La {p} est de retour ✨ maisonlumiere.example", "Quel parfum allumez-vous ce soir ? 🕯️",
      "Conseil du jour : coupez la mèche à 5 mm avant chaque allumage.",
@@ -533,6 +564,8 @@ def _build_texts() -> _Texts:
     t.add_family("last_name", [list(_LAST_NAMES[0]), list(_LAST_NAMES[1])])
     # added last so that the indices of the families above stay the same; bucket = intent * 2 + lang
     t.add_family("peer_reply", [_expand(_PEER_REPLY[i][lang], lang, 3) for i in INTENTS for lang in (0, 1)])
+    # bucket = lang
+    t.add_family("ig_caption", [_expand(_IG_CAPTIONS[lang], lang, 4) for lang in (0, 1)])
     return t
 
 
@@ -733,6 +766,7 @@ class _Ctx:
     members: _Members
     post_refresh_days: int = FB_POST_REFRESH_DAYS
     tweet_refresh_days: int = X_TWEET_REFRESH_DAYS
+    media_refresh_days: int = IG_MEDIA_REFRESH_DAYS
 
     @property
     def start_ts(self) -> int:
@@ -773,6 +807,11 @@ class _Members:
         self._items = texts.series()
         # ASCII handles for the (small) name vocabulary, computed once per vocabulary entry
         self._ascii = pl.Series([_ascii(s) for s in texts.items], dtype=pl.String)
+        # Instagram, drawn last (every draw above, hence every other platform's data, stays the same): an
+        # Instagram-scoped id, and half the members use their X handle there too (same_handle links them)
+        self.ig_id = 17_841_450_000_000_000 + idx * 1000 + rng.integers(0, 1000, n)
+        self.ig_same_handle = rng.random(n) < 0.5
+        self._perm["instagram"] = rng.permutation(n)
 
     def pick(self, rng: np.random.Generator, size: int, platform: str) -> np.ndarray:
         """``size`` authors; a few members write a large share of the messages (rank ~ u**2.2)."""
@@ -799,12 +838,16 @@ class _Members:
                 "i": pl.Series(idx, dtype=pl.Int64),
             }
         )
+        def handle(separator: str) -> pl.Expr:
+            return pl.concat_str([pl.col("af").str.slice(0, 6), _lit(separator), pl.col("al").str.slice(0, 3),
+                                  pl.col("i").cast(pl.String)])
+
         return df.select(
             pl.col("first"),
             pl.concat_str([pl.col("first"), pl.col("last")], separator=" ").alias("name"),
-            pl.concat_str(
-                [pl.col("af").str.slice(0, 6), pl.col("al").str.slice(0, 3), pl.col("i").cast(pl.String)]
-            ).alias("username"),
+            handle("").alias("username"),
+            # on Instagram: the X handle, or the same with a dot (another handle: no link)
+            pl.when(pl.Series(self.ig_same_handle[idx])).then(handle("")).otherwise(handle(".")).alias("ig_username"),
         )
 
 
@@ -1010,7 +1053,7 @@ def _facebook(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], di
             )
             no_from[pick] = True
 
-    peer = _facebook_peer_replies(
+    peer = _peer_replies(
         ctx, c_ts, author, intent, c_lang, no_from, np.concatenate([c_ts, answer[par]]), cid
     )
     total += np.bincount(post_of[peer["parent"]], minlength=n)
@@ -1115,7 +1158,7 @@ _P_PEER_REPLY = np.array([0.35, 0.15, 0.04, 0.12])
 _PEER_POOL = 30
 
 
-def _facebook_peer_replies(
+def _peer_replies(
     ctx: _Ctx,
     c_ts: np.ndarray,
     author: np.ndarray,
@@ -1124,21 +1167,23 @@ def _facebook_peer_replies(
     no_from: np.ndarray,
     all_ts: np.ndarray,
     all_cid: np.ndarray,
+    platform: str = "facebook",
 ) -> dict[str, np.ndarray]:
-    """Replies of members to other members' top-level comments, from their own rng stream (the other streams,
-    hence the comments, ids and answers drawn before, are unchanged). Questions get most of them; the answerers
-    are the page's regulars (the most active answer most, never their own comment), in the thread's language.
+    """Replies of members to other members' top-level comments on ``platform``, from their own rng stream (the
+    other streams, hence the comments, ids and answers drawn before, are unchanged). Questions get most of them;
+    the answerers are the platform's regulars (the most active answer most, never their own comment), in the
+    thread's language.
     Ids slot in after the comment written just before (ids grow with time; the generator's gaps are >= 1000).
     ``parent`` indexes the member comments, ``text`` the text pool (``{first}``: the asker's first name)."""
-    rng = ctx.rng("facebook.peer_replies")
+    rng = ctx.rng(f"{platform}.peer_replies")
     m = c_ts.shape[0]
     asked = rng.random(m) < _P_PEER_REPLY[intent]
     parent = np.flatnonzero(asked & ~no_from)  # a comment returned without "from" gets no reply
     k = parent.shape[0]
     pool = min(max(10, round(_PEER_POOL * ctx.scale)), ctx.members.n - 1)
-    who = ctx.members.regulars(rng, k, "facebook", pool)
+    who = ctx.members.regulars(rng, k, platform, pool)
     # never one's own comment: the next regular answers instead
-    who = np.where(who == author[parent], ctx.members.regulars(rng, k, "facebook", pool), who)
+    who = np.where(who == author[parent], ctx.members.regulars(rng, k, platform, pool), who)
     who = np.where(who == author[parent], (who + 1) % ctx.members.n, who)
     ts = _thin_night(rng, c_ts[parent] + 120 + rng.lognormal(np.log(1.5 * HOUR), 1.1, k).astype(np.int64))
     text = ctx.texts.pick(rng, "peer_reply", intent[parent] * 2 + c_lang[parent])
@@ -2112,6 +2157,292 @@ def _render_slack_users(users: pl.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------------------------------------------------
+# Instagram
+# ------------------------------------------------------------------------------------------------------------
+_IG_FORMATS = (("IMAGE", "FEED"), ("CAROUSEL_ALBUM", "FEED"), ("VIDEO", "REELS"))
+_IG_SHORTCODE = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"))
+# Lifetime media insights the connector asks for (InstagramApi.media_metrics, 2026): (name, title, description).
+_IG_INSIGHTS = (
+    ("views", "Views", "The number of times your content was played or displayed."),
+    ("reach", "Accounts reached", "The number of unique accounts that have seen your content at least once."),
+    ("saved", "Saves", "The number of saves of your post."),
+    ("shares", "Shares", "The number of shares of your post."),
+)
+
+
+def _shortcodes(ids: np.ndarray) -> np.ndarray:
+    """A permalink's shortcode: the media id in Instagram's base 64, 11 characters."""
+    digits = (ids[:, None] >> (6 * np.arange(10, -1, -1))) & 63
+    return np.ascontiguousarray(_IG_SHORTCODE[digits]).view("<U11")[:, 0]
+
+
+def _instagram(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], dict[str, int]]:
+    """The account's media, re-delivered for ``ctx.media_refresh_days`` with growing counters and insights, and
+    the comments on them, re-delivered while their media is in the comment window (IG_COMMENT_REFRESH_DAYS):
+    members' comments, the account's replies (most comments, in the community team's hours, some late) and
+    members answering members. Its own rng streams: every other platform's data stays the same."""
+    rng = ctx.rng("instagram.media")
+    per_day = rng.poisson(0.75 * ctx.scale * _day_factors(rng, ctx.start, ctx.days, _WEEKDAY_CONTENT))
+    ts = np.sort(_times_in_days(rng, ctx.start_ts, np.repeat(np.arange(ctx.days), per_day), _HOURS_BRAND))
+    n = ts.shape[0]
+    fmt = rng.choice(3, size=n, p=[0.45, 0.3, 0.25])
+    lang = (rng.random(n) < 0.25).astype(np.int64)
+    reach = np.maximum(
+        1, rng.lognormal(np.log(2200), 0.7, n) * np.array([1.0, 1.15, 1.9])[fmt] * _viral(rng, n)
+    ).astype(np.int64)
+    views = reach + (reach * rng.gamma(2.0, 0.3, n)).astype(np.int64)
+    likes = rng.binomial(reach, rng.beta(3, 55, n))
+    saved = rng.binomial(reach, rng.beta(1, 150, n))
+    shares = rng.binomial(reach, rng.beta(1, 300, n))
+    n_comments = rng.poisson(9.0 * reach / 2600.0 * rng.lognormal(-0.08, 0.4, n))
+    media_id = 18_100_000_000_000_000 + np.cumsum(rng.integers(10_000, 5_000_000, n))
+    caption = ctx.texts.pick(rng, "ig_caption", lang)
+    day = _day_of(ts, ctx.start_ts)
+    # the comments feed of a day reads the media of the last IG_COMMENT_REFRESH_DAYS days: nothing written on a
+    # media after its window ends is ever fetched
+    fetched_until = np.minimum(ctx.start_ts + (day + IG_COMMENT_REFRESH_DAYS) * DAY, ctx.end_ts)
+
+    # Members' comments, most within hours of the media; the account answers most in the team's hours.
+    rng = ctx.rng("instagram.comments")
+    media_of = np.repeat(np.arange(n), n_comments)
+    m = media_of.shape[0]
+    c_ts = _thin_night(rng, ts[media_of] + 30 + rng.lognormal(np.log(3 * HOUR), 1.2, m).astype(np.int64))
+    author = ctx.members.pick(rng, m, "instagram")
+    intent = rng.choice(4, size=m, p=[0.2, 0.08, 0.52, 0.2])
+    c_lang = ctx.members.lang[author]
+    c_msg = ctx.texts.pick(rng, "fb_member", intent * 2 + c_lang)
+    c_likes = rng.geometric(0.5, m) - 1
+    answer = _respond(
+        rng,
+        c_ts,
+        _P_NEVER[intent],
+        fast_median_s=25 * MINUTE,
+        slow_median_s=6 * HOUR,
+        p_slow=0.25,
+        p_oncall=0.2,
+        oncall_median_s=50 * MINUTE,
+        hours=SOCIAL_HOURS,
+    )
+    r_msg = ctx.texts.pick(rng, "brand_reply", intent * 2 + c_lang)
+    r_likes = rng.poisson(0.5, m)
+    orders = _order_numbers(rng, m)
+    keep = c_ts < fetched_until[media_of]
+    media_of, c_ts, author, intent, c_lang, c_msg, c_likes, answer, r_msg, r_likes = (
+        a[keep] for a in (media_of, c_ts, author, intent, c_lang, c_msg, c_likes, answer, r_msg, r_likes)
+    )
+    orders = orders.filter(pl.Series(keep))
+    m = media_of.shape[0]
+    par = np.flatnonzero((answer >= 0) & (answer < fetched_until[media_of]))
+    r = par.shape[0]
+    all_ts = np.concatenate([c_ts, answer[par]])
+    cid = np.empty(m + r, dtype=np.int64)
+    cid[np.argsort(all_ts, kind="stable")] = 17_850_000_000_000_000 + np.cumsum(
+        rng.integers(1000, 2_000_000, m + r)
+    )
+    peer = _peer_replies(ctx, c_ts, author, intent, c_lang, np.zeros(m, bool), all_ts, cid, platform="instagram")
+    seen = peer["ts"] < fetched_until[media_of[peer["parent"]]]
+    peer = {key: value[seen] for key, value in peer.items()}
+    p = peer["ts"].shape[0]
+
+    mem = ctx.members.frame(author)
+    peer_mem = ctx.members.frame(peer["author"])
+    brand_first = mem["first"].gather(pl.Series(par, dtype=pl.Int64))
+    brand_text = _fill(ctx.text(r_msg[par]), "{first}", brand_first)
+    comments = pl.DataFrame(
+        {
+            "ts": np.concatenate([c_ts, answer[par], peer["ts"]]),
+            "media": media_id[np.concatenate([media_of, media_of[par], media_of[peer["parent"]]])],
+            "cid": np.concatenate([cid, peer["cid"]]),
+            "parent": pl.Series(
+                np.concatenate([np.full(m, -1), cid[par], cid[peer["parent"]]]), dtype=pl.Int64
+            ).replace(-1, None),
+            "text": pl.concat(
+                [
+                    _fill(ctx.text(c_msg), "{order}", orders),
+                    "@" + mem["ig_username"].gather(pl.Series(par, dtype=pl.Int64)) + " " + brand_text,
+                    _fill(ctx.text(peer["text"]), "{first}", mem["first"].gather(pl.Series(peer["parent"]))),
+                ]
+            ),
+            "from_id": pl.concat(
+                [
+                    pl.Series(ctx.members.ig_id[author]).cast(pl.String),
+                    pl.Series([IG_USER_ID] * r, dtype=pl.String),
+                    pl.Series(ctx.members.ig_id[peer["author"]]).cast(pl.String),
+                ]
+            ),
+            "username": pl.concat(
+                [mem["ig_username"], pl.Series([IG_USERNAME] * r, dtype=pl.String), peer_mem["ig_username"]]
+            ),
+            "likes": np.concatenate([c_likes, r_likes[par], peer["likes"]]).astype(np.int64),
+            "bad": np.zeros(m + r + p, dtype=bool),
+        }
+    )
+
+    # Malformed: extra member comments returned without "media" (unanswered, delivered once), and extra media
+    # whose timestamp is "not-a-date" (no comments, no insights, delivered once).
+    bad_days = ctx.malformed_days("instagram_comment")
+    k_c = bad_days.shape[0]
+    mrng = ctx.rng("malformed.instagram_comment.values")
+    b_author = ctx.members.pick(mrng, k_c, "instagram")
+    bad_comments = pl.DataFrame(
+        {
+            "ts": ctx.start_ts + bad_days * DAY + 15 * HOUR + mrng.integers(0, 4 * HOUR, k_c),
+            "media": np.zeros(k_c, np.int64),
+            "cid": (cid.max() if cid.shape[0] else 17_850_000_000_000_000) + 7919 * (1 + np.arange(k_c)),
+            "parent": pl.Series([None] * k_c, dtype=pl.Int64),
+            "text": ctx.text(ctx.texts.pick(mrng, "fb_member", 4 + ctx.members.lang[b_author])),
+            "from_id": pl.Series(ctx.members.ig_id[b_author]).cast(pl.String),
+            "username": ctx.members.frame(b_author)["ig_username"],
+            "likes": np.zeros(k_c, np.int64),
+            "bad": np.ones(k_c, dtype=bool),
+        }
+    )
+    comments = pl.concat([comments, bad_comments]).with_columns(day=_day_of(pl.col("ts"), ctx.start_ts))
+    c_day, bad = comments["day"].to_numpy(), comments["bad"].to_numpy()
+    owner = np.searchsorted(media_id, comments["media"].to_numpy())  # ids grow with time: sorted
+    # each comment is in the files from its own day to its media's last day in the comment window
+    window = np.where(bad, 1, np.append(day, 0)[owner] + IG_COMMENT_REFRESH_DAYS - c_day)
+    rep, d, _ = _redelivery_days(c_day, window, ctx.days)
+    comments = comments[rep].with_columns(day=pl.Series(d, dtype=pl.Int64)).sort(
+        ["day", "ts", "cid"], descending=[False, True, True]
+    )
+
+    bad_days = ctx.malformed_days("instagram_media")
+    k_m = bad_days.shape[0]
+    mrng = ctx.rng("malformed.instagram_media.values")
+    b_reach = mrng.integers(200, 2000, k_m)
+    b_ts = ctx.start_ts + bad_days * DAY + 11 * HOUR + mrng.integers(0, 6 * HOUR, k_m)
+    b_id = (media_id.max() if n else 18_100_000_000_000_000) + 7919 * (1 + np.arange(k_m))
+    b_caption = ctx.texts.pick(mrng, "ig_caption", np.zeros(k_m, np.int64))
+    media = pl.DataFrame(
+        {
+            "ts": np.concatenate([ts, b_ts]),
+            "id": np.concatenate([media_id, b_id]),
+            "fmt": np.concatenate([fmt, np.zeros(k_m, np.int64)]),
+            "text": ctx.text(np.concatenate([caption, b_caption])),
+            "reach": np.concatenate([reach, b_reach]),
+            "views": np.concatenate([views, b_reach + 10]),
+            "likes": np.concatenate([likes, mrng.integers(0, 40, k_m)]),
+            "saved": np.concatenate([saved, np.zeros(k_m, np.int64)]),
+            "shares": np.concatenate([shares, np.zeros(k_m, np.int64)]),
+            "bad": np.concatenate([np.zeros(n, bool), np.ones(k_m, bool)]),
+        }
+    )
+    media = _redelivered_media(ctx, media, (owner[~bad], c_day[~bad]))
+
+    details = {
+        "instagram_media": n,
+        "instagram_member_comments": m,
+        "instagram_brand_replies": r,
+        "instagram_member_replies": p,
+    }
+    malformed = {"instagram_comment_without_media": k_c, "instagram_media_bad_timestamp": k_m}
+    return media, comments, details, malformed
+
+
+def _redelivered_media(
+    ctx: _Ctx, media: pl.DataFrame, comments: tuple[np.ndarray, np.ndarray]
+) -> pl.DataFrame:
+    """The media list (and media insights) of each day: the media of the last ``ctx.media_refresh_days`` days,
+    counters as of that day's end (comments_count: the comments and replies in the files up to that day; reach
+    >= 1, views >= reach). ``comments``: (index of the media in ``media``, first file day) of each comment and
+    reply. The malformed media are delivered once."""
+    ts = media["ts"].to_numpy()
+    day = _day_of(ts, ctx.start_ts)
+    window = np.where(media["bad"].to_numpy(), 1, ctx.media_refresh_days)
+    rep, d, last = _redelivery_days(day, window, ctx.days)
+    share = _growth(ctx.rng("instagram.media_growth"), ts, rep, d, ctx.start_ts)
+    counted = _counted_until(*comments, media.height, ctx.days)
+    final = {c: media[c].to_numpy()[rep] for c in ("reach", "views", "likes", "saved", "shares")}
+    reach = np.maximum(_grown(final["reach"], share, last), 1)
+    return (
+        media[rep]
+        .with_columns(
+            day=pl.Series(d, dtype=pl.Int64),
+            reach=reach,
+            views=np.maximum(_grown(final["views"], share, last), reach),
+            likes=_grown(final["likes"], share, last),
+            saved=_grown(final["saved"], share, last),
+            shares=_grown(final["shares"], share, last),
+            # the final count on the last copy (all the comments in the files), whatever the window
+            comments=np.where(last, counted[rep, -1], counted[rep, d]),
+        )
+        .sort(["day", "ts", "id"], descending=[False, True, True])
+    )
+
+
+_IG_MEDIA_JSON = _obj(
+    ("id", _cat('"', pl.col("id"), '"')),
+    ("caption", _jstr(pl.col("text"))),
+    ("media_type", _cat('"', pl.col("media_type"), '"')),
+    ("media_product_type", _cat('"', pl.col("product_type"), '"')),
+    ("permalink", _cat('"https://www.instagram.com/p/', pl.col("shortcode"), '/"')),
+    ("timestamp", _jstr(pl.when(pl.col("bad")).then(_lit("not-a-date")).otherwise(_ts("ts", FB_TIME)))),
+    ("like_count", pl.col("likes")),
+    ("comments_count", pl.col("comments")),
+    ("username", _jstr(_lit(IG_USERNAME))),
+)
+
+_IG_INSIGHTS_JSON = pl.concat_str(
+    [
+        _cat(
+            f'{{"name":"{name}","period":"lifetime","values":[{{"value":',
+            pl.col(name),
+            f'}}],"title":"{title}","description":{json.dumps(description)},"id":"',
+            pl.col("id"),
+            f'/insights/{name}/lifetime"}}',
+        )
+        for name, title, description in _IG_INSIGHTS
+    ],
+    separator=",",
+)
+
+_IG_COMMENT_JSON = _obj(
+    ("id", _cat('"', pl.col("cid"), '"')),
+    ("text", _jstr(pl.col("text"))),
+    ("timestamp", _jstr(_ts("ts", FB_TIME))),
+    ("username", _jstr(pl.col("username"))),
+    ("like_count", pl.col("likes")),
+    ("parent_id", _cat('"', pl.col("parent"), '"'), pl.col("parent").is_not_null()),
+    ("from", _cat('{"id":', _jstr(pl.col("from_id")), ',"username":', _jstr(pl.col("username")), "}")),
+    ("media", _cat('{"id":"', pl.col("media"), '"}'), ~pl.col("bad")),
+)
+
+
+def _ig_media_columns(part: pl.DataFrame) -> pl.DataFrame:
+    formats = pl.Series(_IG_FORMATS, dtype=pl.List(pl.String))
+    return part.with_columns(
+        media_type=formats.gather(part["fmt"]).list.get(0),
+        product_type=formats.gather(part["fmt"]).list.get(1),
+        shortcode=pl.Series(_shortcodes(part["id"].to_numpy()), dtype=pl.String),
+    )
+
+
+def _render_ig_media(part: pl.DataFrame, day: date) -> str:
+    if part.height == 0:
+        return '{"data":[]}'
+    first, last = part["id"][0], part["id"][-1]
+    return (
+        '{"data":['
+        + _join_json(_ig_media_columns(part), _IG_MEDIA_JSON)
+        + '],"paging":{"cursors":{"before":"'
+        + _cursor(str(first))
+        + '","after":"'
+        + _cursor(str(last))
+        + '"}}}'
+    )
+
+
+def _render_ig_media_insights(part: pl.DataFrame, day: date) -> str:
+    """GET /{ig-media-id}/insights of each media of the day's list, their data[] in one page."""
+    return '{"data":[' + _join_json(part.filter(~pl.col("bad")), _IG_INSIGHTS_JSON) + "]}"
+
+
+def _render_ig_comments(part: pl.DataFrame, day: date) -> str:
+    return '{"data":[' + _join_json(part, _IG_COMMENT_JSON) + "]}"
+
+
+# ------------------------------------------------------------------------------------------------------------
 # Writing and public API
 # ------------------------------------------------------------------------------------------------------------
 def _write(path: Path, text: str) -> None:
@@ -2145,14 +2476,16 @@ def generate(
     malformed: bool = True,
     post_refresh_days: int = FB_POST_REFRESH_DAYS,
     tweet_refresh_days: int = X_TWEET_REFRESH_DAYS,
+    media_refresh_days: int = IG_MEDIA_REFRESH_DAYS,
 ) -> GenerationSummary:
     """Write ``days`` UTC days of demo inbox files ending on ``end_date`` (inclusive) into ``out_dir``.
 
     The entity folders this generator owns (``facebook/posts``, ... ``zendesk/tickets``) are emptied first;
     nothing else under ``out_dir`` is touched. Same arguments give byte-identical files. ``scale``
-    multiplies every volume (posts, messages, tickets, members). ``post_refresh_days`` and
-    ``tweet_refresh_days``: the days a Facebook post (a brand tweet) is re-delivered with its counters of the
-    day, its own included (1: once, on its day, with its final counters, which never depend on the window)."""
+    multiplies every volume (posts, messages, tickets, members). ``post_refresh_days``, ``tweet_refresh_days``
+    and ``media_refresh_days``: the days a Facebook post (a brand tweet, an Instagram media and its insights) is
+    re-delivered with its counters of the day, its own included (1: once, on its day, with its final counters,
+    which never depend on the window)."""
     if days < 1:
         raise ValueError("days must be >= 1")
     if not scale > 0:
@@ -2175,6 +2508,7 @@ def generate(
         members=members,
         post_refresh_days=post_refresh_days,
         tweet_refresh_days=tweet_refresh_days,
+        media_refresh_days=media_refresh_days,
     )
     for entity in ENTITIES:
         folder = out_dir / entity
@@ -2238,6 +2572,21 @@ def generate(
     files += days
     summary.counts.update({"slack/messages": slack_messages.height, "slack/users": slack_users.height})
     del slack_messages, slack_users
+
+    media, comments, details, bad = _instagram(ctx)
+    files += _write_frame(out_dir, "instagram/media", ctx, media, _render_ig_media)
+    files += _write_frame(out_dir, "instagram/media_insights", ctx, media, _render_ig_media_insights)
+    files += _write_frame(out_dir, "instagram/comments", ctx, comments, _render_ig_comments)
+    summary.counts.update(
+        {
+            "instagram/media": media.height,
+            "instagram/media_insights": len(_IG_INSIGHTS) * int((~media["bad"]).sum()),
+            "instagram/comments": comments.height,
+        }
+    )
+    summary.details.update(details)
+    summary.malformed.update(bad)
+    del media, comments
 
     summary.files_written = files
     summary.seconds = time.perf_counter() - started

@@ -9,21 +9,28 @@ dbt, simple loops. It reads the files the demo generator (or a real connector) w
     <inbox>/x/mentions/<day>.json         idem
     <inbox>/blog/rss/<day>.xml            RSS 2.0
     <inbox>/zendesk/tickets/<day>.json    {"tickets": [...], "metric_sets": [...]}
+    <inbox>/instagram/media/<day>.json           {"data": [media, ...]}
+    <inbox>/instagram/media_insights/<day>.json  {"data": [lifetime metric, ...]} (ids '<media>/insights/...')
+    <inbox>/instagram/comments/<day>.json        {"data": [comment or reply, ...]}
 
 and applies the contract's rules as a correct pipeline would:
 
 * a record is malformed (quarantined, ignored here) when a required field is missing or unparsable:
   Facebook posts: id, created_time; Facebook comments: id, created_time, from.id; tweets and mentions: id,
   created_at, author_id; blog items: guid (else link), pubDate; Zendesk tickets: id, created_at;
-  Zendesk metric sets: id, ticket_id;
+  Zendesk metric sets: id, ticket_id; Instagram media: id, timestamp; Instagram comments: id, timestamp,
+  media.id; Instagram insights: id, name;
 * the same natural key in several files keeps the copy from the latest partition (file day), then the
   highest record index;
-* contents: Facebook posts, brand tweets that are neither replies nor retweets, blog items;
-  interactions = reactions + comments + shares (Facebook), like + reply + retweet + quote (X), none for blog;
-  reach = post_impressions_unique (Facebook only);
+* contents: Facebook posts, brand tweets that are neither replies nor retweets, Instagram media, blog items;
+  interactions = reactions + comments + shares (Facebook), like + reply + retweet + quote (X), like_count +
+  comments_count + the 'shares' insight (Instagram: the counters reported, None when none is), none for blog;
+  reach = post_impressions_unique (Facebook), the 'reach' insight (Instagram);
 * conversations: top-level member comments (first response = earliest page comment whose parent is it), X
   mentions by members (first response = earliest brand tweet replying to it), Zendesk tickets (first response
-  minutes = reply_time_in_minutes.calendar, none when null);
+  minutes = reply_time_in_minutes.calendar, none when null), Instagram top-level comments on a media of the
+  media feed by anyone but the account (the username of its media), first response = the account's earliest
+  reply whose parent_id is the comment;
 * a member's reply to another member's comment is a comment like any other: the post's
   ``comments.summary.total_count`` (which the pipeline reads too) counts it in interactions; having a parent,
   it opens no conversation, and not being the page's, it is no first response;
@@ -46,7 +53,7 @@ from xml.etree import ElementTree
 
 PAGE_ID = "104000000000001"
 X_BRAND_ID = "1500000000000000001"
-CHANNELS = ("facebook", "x", "blog", "zendesk")
+CHANNELS = ("facebook", "x", "instagram", "blog", "zendesk")
 
 
 @dataclass(frozen=True)
@@ -257,6 +264,75 @@ def _x(inbox: Path) -> tuple[list[Content], list[Conversation]]:
     return contents, conversations
 
 
+def _instagram(inbox: Path) -> tuple[list[Content], list[Conversation]]:
+    media = _latest_records(
+        inbox,
+        "instagram",
+        "media",
+        "data",
+        lambda r: _str_id(r.get("id")),
+        lambda r: parse_instant(r.get("timestamp")) is not None,
+    )
+    insights = _latest_records(
+        inbox,
+        "instagram",
+        "media_insights",
+        "data",
+        lambda r: _str_id(r.get("id")),
+        lambda r: isinstance(r.get("name"), str) and r["name"] != "",
+    )
+    lifetime: dict[tuple[str, str], int | None] = {}  # (media id, metric) -> latest value
+    for insight_id, insight in insights.items():
+        if insight.get("period") != "lifetime":
+            continue
+        values = insight.get("values") or []
+        value = values[-1].get("value") if values and isinstance(values[-1], dict) else None
+        if isinstance(insight.get("total_value"), dict):
+            value = insight["total_value"].get("value")
+        lifetime[(insight_id.split("/")[0], insight["name"])] = _as_int(value)
+
+    contents = []
+    brand_usernames = set()
+    for media_id, record in media.items():
+        created = parse_instant(record.get("timestamp"))
+        if created is None:
+            continue
+        if isinstance(record.get("username"), str):
+            brand_usernames.add(record["username"].lower())
+        counters = (_as_int(record.get("like_count")), _as_int(record.get("comments_count")),
+                    lifetime.get((media_id, "shares")))
+        reported = [v for v in counters if v is not None]
+        interactions = sum(reported) if reported else None
+        contents.append(Content("instagram", created.date(), interactions, lifetime.get((media_id, "reach"))))
+
+    comments = _latest_records(
+        inbox,
+        "instagram",
+        "comments",
+        "data",
+        lambda r: _str_id(r.get("id")),
+        lambda r: parse_instant(r.get("timestamp")) is not None and _str_id(_dig(r, "media", "id")) is not None,
+    )
+    first_answer: dict[str, datetime] = {}
+    inbound = []
+    for cid, comment in comments.items():
+        created = parse_instant(comment.get("timestamp"))
+        username = _dig(comment, "from", "username") or comment.get("username")
+        by_brand = isinstance(username, str) and username.lower() in brand_usernames
+        parent = _str_id(comment.get("parent_id"))
+        if parent is not None:
+            if by_brand and (parent not in first_answer or created < first_answer[parent]):
+                first_answer[parent] = created
+        elif not by_brand and _str_id(_dig(comment, "media", "id")) in media:
+            inbound.append((cid, created))
+    conversations = []
+    for cid, created in inbound:
+        answered_at = first_answer.get(cid)
+        minutes = None if answered_at is None else (answered_at - created).total_seconds() / 60.0
+        conversations.append(Conversation("instagram", created.date(), minutes))
+    return contents, conversations
+
+
 def _blog(inbox: Path) -> list[Content]:
     best: dict[str, tuple[tuple[date, int], date]] = {}
     for day, path in _pages(inbox, "blog", "rss", ".xml"):
@@ -335,17 +411,18 @@ def load_inbox(inbox: Path) -> tuple[list[Content], list[Conversation]]:
     if key not in _CACHE:
         fb_contents, fb_conversations = _facebook(inbox)
         x_contents, x_conversations = _x(inbox)
+        ig_contents, ig_conversations = _instagram(inbox)
         _CACHE.clear()
         _CACHE[key] = (
-            fb_contents + x_contents + _blog(inbox),
-            fb_conversations + x_conversations + _zendesk(inbox),
+            fb_contents + x_contents + ig_contents + _blog(inbox),
+            fb_conversations + x_conversations + ig_conversations + _zendesk(inbox),
         )
     return _CACHE[key]
 
 
 def expected_kpi_weekly(inbox: Path, week_start: date, channel_id: str) -> dict:
     """The ``kpi_weekly`` row for the ISO week starting on ``week_start`` (a Monday) and ``channel_id``
-    ('facebook', 'x', 'blog', 'zendesk' or 'all'), computed from the files in ``inbox``."""
+    ('facebook', 'x', 'instagram', 'blog', 'zendesk' or 'all'), computed from the files in ``inbox``."""
     if week_start.weekday() != 0:
         raise ValueError(f"{week_start} is not a Monday")
     if channel_id not in (*CHANNELS, "all"):

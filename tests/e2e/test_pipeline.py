@@ -17,7 +17,7 @@ from tests.e2e.expected_kpis import expected_kpi_weekly
 
 pytestmark = pytest.mark.e2e
 
-CHANNELS = ["facebook", "x", "blog", "zendesk", "all"]
+CHANNELS = ["facebook", "x", "instagram", "blog", "zendesk", "all"]
 KPI_COLUMNS = [
     "contents_published", "interactions", "reach", "engagement_rate_by_reach", "conversations",
     "conversations_answered", "response_rate", "median_first_response_minutes",
@@ -52,9 +52,9 @@ def test_kpi_weekly_equals_values_computed_from_the_generated_files(built_wareho
 
 def test_the_demo_week_has_activity_on_every_channel(built_warehouse):
     # Guards the test above against vacuous success on an empty week.
-    for channel_id in ["facebook", "x", "blog"]:
+    for channel_id in ["facebook", "x", "instagram", "blog"]:
         assert expected_kpi_weekly(built_warehouse.inbox, LAST_WEEK, channel_id)["contents_published"] > 0
-    for channel_id in ["facebook", "x", "zendesk"]:
+    for channel_id in ["facebook", "x", "instagram", "zendesk"]:
         expected = expected_kpi_weekly(built_warehouse.inbox, LAST_WEEK, channel_id)
         assert expected["conversations"] > expected["conversations_answered"] > 0
     assert expected_kpi_weekly(built_warehouse.inbox, LAST_WEEK, "all")["engagement_rate_by_reach"] > 0
@@ -82,6 +82,9 @@ def count_records(inbox, source, feed, array_key) -> int:
         ("blog", "rss", "posts", None),
         ("zendesk", "tickets", "tickets", "tickets"),
         ("zendesk", "tickets", "ticket_metrics", "metric_sets"),
+        ("instagram", "media", "media", "data"),
+        ("instagram", "media_insights", "media_insights", "data"),
+        ("instagram", "comments", "comments", "data"),
     ],
 )
 def test_raw_equals_loaded_plus_quarantined(built_warehouse, source, feed, table, array_key):
@@ -107,6 +110,8 @@ def test_raw_equals_loaded_plus_quarantined(built_warehouse, source, feed, table
         ("facebook", "comments", "invalid or missing from.id: absent"),
         ("x", "mentions", "invalid or missing id: absent"),
         ("zendesk", "tickets", "invalid or missing created_at: null"),
+        ("instagram", "media", 'invalid or missing timestamp: "not-a-date"'),
+        ("instagram", "comments", "invalid or missing media.id: absent"),
     ],
 )
 def test_malformed_demo_records_end_in_quarantine_with_their_reason(built_warehouse, source, table, reason):
@@ -396,9 +401,10 @@ def test_members_are_one_person_across_platforms_without_teammates_and_counted_a
 
 
 def test_members_answer_members_peer_support_and_ambassadors_equal_plain_sql(built_warehouse):
-    """Be well surrounded (issue 5): on the demo, members answer other members' Facebook comments. A month's
-    peer support ratio equals plain SQL: members' answers to members (published fct_member_activities) over
-    those plus the team's answers to members (the brand's replies to members' messages, fct_interactions; the
+    """Be well surrounded (issue 5): on the demo, members answer other members' Facebook and Instagram comments.
+    A month's peer support ratio equals plain SQL: members' answers to members (published fct_member_activities)
+    over those plus the team's answers to members (the brand's replies to members' messages: fct_interactions for
+    Facebook and X, the typed table instagram.comments for Instagram, which fct_interactions does not hold; the
     demo has no bot). A member's reply is no brand response: Facebook conversations are answered by the page
     only. Some members are ambassadors, each with at least 3 answers to members over the trailing 3 months."""
     month = DEMO_END.replace(day=1)  # 2026-06-01
@@ -413,6 +419,20 @@ def test_members_answer_members_peer_support_and_ambassadors_equal_plain_sql(bui
                 on answer.parent_interaction_id = message.interaction_id
             where answer.is_from_brand and not message.is_from_brand
                 and answer.occurred_at >= ? and answer.occurred_at < ?
+            """, [month, next_month]).fetchone()[0]
+        # Instagram: the account's replies (signed with its media's username) to members' comments, each once
+        team_answers += con.execute(
+            """
+            with comments as (
+                select distinct comment_id, parent_comment_id, author_username, created_at from instagram.comments
+            ),
+            brand as (select distinct lower(username) as username from instagram.media where username is not null)
+            select count(*)
+            from comments as answer
+            inner join comments as message on answer.parent_comment_id = message.comment_id
+            where lower(answer.author_username) in (select username from brand)
+                and lower(message.author_username) not in (select username from brand)
+                and answer.created_at >= ? and answer.created_at < ?
             """, [month, next_month]).fetchone()[0]
         # Facebook conversations: first response = the page's earliest reply, whatever members replied
         responses = con.execute(

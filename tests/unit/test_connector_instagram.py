@@ -36,7 +36,9 @@ IG_USER = "17841406338772941"  # the account of the users/medias_p*.json samples
 MEDIA_DAY = date(2021, 8, 13)  # the day of the two media of users/medias_p1.json
 MEDIA_SINCE, MEDIA_UNTIL = epoch_window(MEDIA_DAY)
 COMMENTS_SINCE = MEDIA_UNTIL - 7 * 86_400  # comments: the media of the last comment_refresh_days (7) days
+MEDIA_REFRESH_SINCE = MEDIA_UNTIL - 28 * 86_400  # media and insights: the last media_refresh_days (28) days
 MEDIA_OF_DAY = ("17895731045244887", "17896622936197745")
+ALBUM = "17896129349106152"  # users/medias_p2.json, 2021-07-26: within the 28 days, not within the 7
 ACCOUNT_DAY = date(2023, 11, 8)  # users/user_insights_new.json was fetched for a window ending 2023-11-08
 ACCOUNT_SINCE, ACCOUNT_UNTIL = epoch_window(ACCOUNT_DAY)
 TOKEN = "test-ig-token"
@@ -55,7 +57,7 @@ def sample(samples, httpserver):
 
 
 def serve_media_list(httpserver, sample, fields: str = "id,timestamp,media_product_type",
-                     since: int = MEDIA_SINCE) -> None:
+                     since: int = MEDIA_REFRESH_SINCE) -> None:
     support.respond(httpserver.expect_ordered_request(MEDIA_PATH, query_string={
         "fields": fields, "since": str(since), "until": str(MEDIA_UNTIL), "limit": "100",
         "access_token": TOKEN}), sample("users/medias_p1.json"))
@@ -65,6 +67,7 @@ def serve_media_list(httpserver, sample, fields: str = "id,timestamp,media_produ
 # --- media -------------------------------------------------------------------------------------------------------
 
 def test_media_follow_paging_next_to_the_last_page(httpserver, api, sample, warehouse_con, no_inbox):
+    """The media of the last media_refresh_days days: page 2 reaches older media, so it is the last."""
     serve_media_list(httpserver, sample, fields=MEDIA_FIELDS)
     pages = support.fetch_pages(api, fetch_media, MEDIA_DAY).pages
     httpserver.check_assertions()
@@ -78,10 +81,11 @@ def test_media_follow_paging_next_to_the_last_page(httpserver, api, sample, ware
     assert support.balanced(warehouse_con, IG_MEDIA, MEDIA_DAY)
 
 
-def test_media_paging_stops_at_media_older_than_the_day(httpserver, api, sample):
-    """Safety net if the edge ignored since/until: newest first, so a page reaching older media is the last."""
+def test_media_paging_stops_at_media_older_than_the_refresh_window(httpserver, api, sample):
+    """Safety net if the edge ignored since/until: newest first, so a page reaching older media is the last
+    (the media of page 1, 2021-08-13, are 29 days older than the day: out of the 28-day window)."""
     support.respond(httpserver.expect_request(MEDIA_PATH), sample("users/medias_p1.json"))
-    fetched = support.fetch_pages(api, fetch_media, date(2021, 8, 14))
+    fetched = support.fetch_pages(api, fetch_media, date(2021, 9, 11))
     assert len(fetched.pages) == 1
     assert fetched.requests_made == 1
 
@@ -162,17 +166,40 @@ def test_text_retention_removes_old_replies_texts_from_the_same_pages(httpserver
         (recent["id"],)]
 
 
-def test_the_comment_refresh_window_is_a_setting_and_insights_stay_on_the_days_media(httpserver, api, sample):
-    serve_media_list(httpserver, sample)  # since = the day's start: the day's media only
+def test_the_refresh_windows_are_settings(httpserver, api, sample):
+    """comment_refresh_days and media_refresh_days at 1: the day's media only (since = the day's start), for the
+    comments, the media list and the media insights."""
+    serve_media_list(httpserver, sample, since=MEDIA_SINCE)
     for media in MEDIA_OF_DAY:
         support.serve_in_order(httpserver, f"/v21.0/{media}/comments", {"data": []})
-    serve_media_list(httpserver, sample)
+    serve_media_list(httpserver, sample, fields=MEDIA_FIELDS, since=MEDIA_SINCE)
+    serve_media_list(httpserver, sample, since=MEDIA_SINCE)
     for media in MEDIA_OF_DAY:
         support.serve_in_order(httpserver, f"/v21.0/{media}/insights", sample("medias/insights.json"))
-    assert len(support.fetch_pages(api.model_copy(update={"comment_refresh_days": 1}), fetch_comments,
-                                   MEDIA_DAY).pages) == 2
-    assert len(support.fetch_pages(api, fetch_media_insights, MEDIA_DAY).pages) == 2
+    one_day = api.model_copy(update={"comment_refresh_days": 1, "media_refresh_days": 1})
+    assert len(support.fetch_pages(one_day, fetch_comments, MEDIA_DAY).pages) == 2
+    assert len(support.fetch_pages(one_day, fetch_media, MEDIA_DAY).pages) == 2
+    assert len(support.fetch_pages(one_day, fetch_media_insights, MEDIA_DAY).pages) == 2
     httpserver.check_assertions()
+
+
+def test_a_media_fetched_again_the_next_day_is_a_snapshot_not_a_duplicate(httpserver, api, sample, warehouse_con,
+                                                                        no_inbox):
+    """The media of the window are fetched every day with their counters as of then: one row per media and
+    fetch day (stg_instagram__media_snapshots reads them all, staging keeps the latest), nothing quarantined."""
+    day1 = json.loads(sample("users/medias_p1.json"))
+    day1["paging"] = {}
+    day2 = json.loads(json.dumps(day1))
+    day2["data"][1]["like_count"] += 5
+    for day, page in ((MEDIA_DAY, day1), (date(2021, 8, 14), day2)):
+        support.serve_in_order(httpserver, MEDIA_PATH, page)
+        pages = support.fetch_pages(api, fetch_media, day).pages
+        assert support.land_and_ingest(warehouse_con, IG_MEDIA, day, pages, no_inbox)["media"] == (2, 2, 0)
+    httpserver.check_assertions()
+    assert support.quarantine_reasons(warehouse_con) == []
+    assert support.rows(warehouse_con, "select media_id, list(like_count order by _partition_date) "
+                                       "from instagram.media group by all order by all") == [
+        (MEDIA_OF_DAY[0], [0, 0]), (MEDIA_OF_DAY[1], [2, 7])]
 
 
 def test_a_comment_fetched_again_the_next_day_is_not_a_duplicate_and_a_late_answer_lands(
@@ -213,23 +240,31 @@ def test_top_level_comment_ids_skip_replies_and_unreadable_pages():
 
 # --- insights: both shapes ---------------------------------------------------------------------------------------
 
-def test_media_insights_in_both_shapes(httpserver, api, sample, warehouse_con, no_inbox):
+def test_media_insights_in_both_shapes_for_the_media_of_the_refresh_window(httpserver, api, sample,
+                                                                           warehouse_con, no_inbox):
+    """The day's two media and the album of 2021-07-26 (18 days before: its lifetime insights still grow),
+    not the media of 2021-06-09 (65 days before)."""
     serve_media_list(httpserver, sample)
-    for media, name in zip(MEDIA_OF_DAY, ("medias/insights.json", "medias/insights_new.json"), strict=True):
+    answers = ("medias/insights.json", "medias/insights_new.json", "insights_legacy/media_album_insights.json")
+    for media, name in zip((*MEDIA_OF_DAY, ALBUM), answers, strict=True):
         support.respond(httpserver.expect_ordered_request(f"/v21.0/{media}/insights", query_string={
             "metric": DEFAULT_MEDIA_METRICS, "access_token": TOKEN}), sample(name))
     pages = support.fetch_pages(api, fetch_media_insights, MEDIA_DAY).pages
     httpserver.check_assertions()
+    album_metrics = len(json.loads(sample(answers[2]))["data"])
     ingested = support.land_and_ingest(warehouse_con, IG_MEDIA_INSIGHTS, MEDIA_DAY, pages, no_inbox)
-    assert ingested["media_insights"] == (4, 4, 0)
+    assert ingested["media_insights"] == (4 + album_metrics, 4 + album_metrics, 0)
     assert support.rows(warehouse_con, "select media_id, metric, period, end_time, value, response_shape, "
                                        "breakdowns->'$[0].dimension_keys'->>0 from instagram.media_insights "
-                                       "order by media_id, metric") == [
+                                       "where media_id <> 'media_id' order by media_id, metric") == [
         ("17846368219941692", "impressions", "lifetime", None, 8, "values", None),
         ("17846368219941692", "reach", "lifetime", None, 5, "values", None),
         ("17846368219941692", "saved", "lifetime", None, 0, "values", None),
         ("18035507131611621", "profile_activity", "lifetime", None, 11, "total_value", "action_type"),
     ]
+    # the legacy sample's ids name a placeholder instead of the album: its rows carry it as they are
+    assert support.rows(warehouse_con, "select count(*) from instagram.media_insights where media_id = 'media_id'"
+                        ) == [(album_metrics,)]
 
 
 def test_account_insights_in_both_shapes(httpserver, api, sample, warehouse_con, no_inbox):
@@ -310,9 +345,10 @@ def test_media_without_enough_viewers_is_skipped_not_fatal(httpserver, api, samp
         {"error": {"message": "(#10) Not enough viewers for the media to show insights", "type": "OAuthException",
                    "code": 10, "fbtrace_id": "x"}}, 400))
     support.serve_in_order(httpserver, f"/v21.0/{MEDIA_OF_DAY[1]}/insights", sample("medias/insights.json"))
+    support.serve_in_order(httpserver, f"/v21.0/{ALBUM}/insights", sample("medias/insights.json"))
     pages = support.fetch_pages(api, fetch_media_insights, MEDIA_DAY).pages
-    assert [p.number for p in pages] == [1]
-    assert f"/{MEDIA_OF_DAY[1]}/insights" in pages[0].url
+    assert [p.number for p in pages] == [1, 2]
+    assert f"/{MEDIA_OF_DAY[1]}/insights" in pages[0].url and f"/{ALBUM}/insights" in pages[1].url
 
 
 # --- resilience --------------------------------------------------------------------------------------------------

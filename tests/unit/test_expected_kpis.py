@@ -106,6 +106,28 @@ def metric(tid: int, calendar: int | None) -> dict:
     }
 
 
+def media(mid: str, created: str, likes: int, comments: int, username: str = "maisonlumiere") -> dict:
+    return {"id": mid, "caption": "…", "media_type": "IMAGE", "media_product_type": "FEED",
+            "permalink": f"https://www.instagram.com/p/{mid}/", "timestamp": created, "like_count": likes,
+            "comments_count": comments, "username": username}
+
+
+def insight(mid: str, name: str, value: int) -> dict:
+    return {"name": name, "period": "lifetime", "values": [{"value": value}], "title": name,
+            "id": f"{mid}/insights/{name}/lifetime"}
+
+
+def ig_comment(cid: str, created: str, username: str, media_id: str | None = "801",
+               parent: str | None = None) -> dict:
+    rec = {"id": cid, "text": "…", "timestamp": created, "username": username, "like_count": 0,
+           "from": {"id": f"178414{cid}", "username": username}}
+    if media_id is not None:
+        rec["media"] = {"id": media_id}
+    if parent is not None:
+        rec["parent_id"] = parent
+    return rec
+
+
 def write(root: Path, rel: str, content: object) -> None:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -259,6 +281,60 @@ def inbox(tmp_path) -> Path:
         rss("<item><title>No date</title><link>https://blog.example/b/</link></item>", item),
     )
     # Blog: contents 1, nothing reported.
+
+    # ---------------- Instagram
+    # I1 fetched on 2 and 3 June (the latest copy wins: 40 likes, 4 comments); I9 is malformed ("not-a-date");
+    # I2 has no insights.
+    write(
+        tmp_path,
+        "instagram/media/2026-06-02.json",
+        {"data": [media("801", "2026-06-02T10:00:00+0000", 30, 3), media("809", "not-a-date", 99, 9)]},
+    )
+    write(
+        tmp_path,
+        "instagram/media/2026-06-03.json",
+        {"data": [media("802", "2026-06-03T18:00:00+0000", 5, 0),
+                  media("801", "2026-06-02T10:00:00+0000", 40, 4)]},
+    )
+    # I1's insights grow too: reach 500, shares 3 on the latest day; views are not an interaction.
+    write(
+        tmp_path,
+        "instagram/media_insights/2026-06-02.json",
+        {"data": [insight("801", "views", 600), insight("801", "reach", 400), insight("801", "shares", 2)]},
+    )
+    write(
+        tmp_path,
+        "instagram/media_insights/2026-06-03.json",
+        {"data": [insight("801", "views", 700), insight("801", "reach", 500), insight("801", "shares", 3)]},
+    )
+    # IC1 11:00 answered by the account at 11:45 -> 45 min.  IC3 12:00: a member's reply at 12:10 is no
+    # response, the account's at 09:00 the next day is -> 1260 min.  IC5 has no media: malformed.
+    day2 = [
+        ig_comment("1001", "2026-06-02T11:00:00+0000", "camille"),
+        ig_comment("1002", "2026-06-02T11:45:00+0000", "maisonlumiere", parent="1001"),
+        ig_comment("1003", "2026-06-02T12:00:00+0000", "hugo"),
+        ig_comment("1004", "2026-06-02T12:10:00+0000", "lea", parent="1003"),
+        ig_comment("1005", "2026-06-02T13:00:00+0000", "jules", media_id=None),
+    ]
+    write(tmp_path, "instagram/comments/2026-06-02.json", {"data": day2})
+    # The next day's fetch holds them again (one conversation each), with: the answer to IC3; a top-level
+    # comment of the account itself (its username in any case: no conversation); a comment on a media the
+    # media feed does not list (no conversation); IC9, never answered.
+    write(
+        tmp_path,
+        "instagram/comments/2026-06-03.json",
+        {
+            "data": [
+                *day2[:4],
+                ig_comment("1006", "2026-06-03T09:00:00+0000", "maisonlumiere", parent="1003"),
+                ig_comment("1007", "2026-06-03T09:30:00+0000", "MaisonLumiere"),
+                ig_comment("1008", "2026-06-03T09:40:00+0000", "ines", media_id="999"),
+                ig_comment("1009", "2026-06-03T10:00:00+0000", "jade", media_id="802"),
+            ]
+        },
+    )
+    # Instagram: contents I1, I2 = 2; interactions (40 + 4 + 3) + (5 + 0) = 52; reach 500 (I2 reports none);
+    # engagement 47 / 500; conversations IC1, IC3, IC9 = 3, answered 2, median(45, 1260) = 652.5.
     return tmp_path
 
 
@@ -304,18 +380,34 @@ def test_zendesk(inbox):
     assert row["median_first_response_minutes"] == 45.0
 
 
+def test_instagram(inbox):
+    assert expected_kpi_weekly(inbox, WEEK, "instagram") == {
+        "week_start": WEEK,
+        "week_end": date(2026, 6, 7),
+        "channel_id": "instagram",
+        "contents_published": 2,
+        "interactions": 52,
+        "reach": 500,
+        "engagement_rate_by_reach": pytest.approx(47 / 500),
+        "conversations": 3,
+        "conversations_answered": 2,
+        "response_rate": pytest.approx(2 / 3),
+        "median_first_response_minutes": 652.5,
+    }
+
+
 def test_all_channels_use_the_same_formulas_not_an_average(inbox):
-    # contents 3 + 1 + 1 = 5; interactions 26 + 10 = 36; reach 150; engagement 26 / 150 (only Facebook
-    # reports reach); conversations 3 + 2 + 2 = 7, answered 2 + 1 + 1 = 4;
-    # median(30, 20, 10, 45) = (20 + 30) / 2 = 25.
+    # contents 3 + 1 + 2 + 1 = 7; interactions 26 + 10 + 52 = 88; reach 150 + 500 = 650; engagement
+    # (26 + 47) / 650 (the contents that report a reach); conversations 3 + 2 + 3 + 2 = 10, answered
+    # 2 + 1 + 2 + 1 = 6; median(30, 20, 10, 45, 1260, 45) = (30 + 45) / 2 = 37.5.
     row = expected_kpi_weekly(inbox, WEEK, "all")
-    assert row["contents_published"] == 5
-    assert row["interactions"] == 36
-    assert row["reach"] == 150
-    assert row["engagement_rate_by_reach"] == pytest.approx(26 / 150)
-    assert (row["conversations"], row["conversations_answered"]) == (7, 4)
-    assert row["response_rate"] == pytest.approx(4 / 7)
-    assert row["median_first_response_minutes"] == 25.0
+    assert row["contents_published"] == 7
+    assert row["interactions"] == 88
+    assert row["reach"] == 650
+    assert row["engagement_rate_by_reach"] == pytest.approx(73 / 650)
+    assert (row["conversations"], row["conversations_answered"]) == (10, 6)
+    assert row["response_rate"] == pytest.approx(6 / 10)
+    assert row["median_first_response_minutes"] == 37.5
 
 
 def test_weeks_use_utc_dates(inbox):
@@ -339,7 +431,7 @@ def test_rejects_bad_arguments(inbox):
     with pytest.raises(ValueError):
         expected_kpi_weekly(inbox, date(2026, 6, 2), "all")  # not a Monday
     with pytest.raises(ValueError):
-        expected_kpi_weekly(inbox, WEEK, "instagram")
+        expected_kpi_weekly(inbox, WEEK, "tiktok")  # not a channel the pipeline reports on
 
 
 def test_the_oracle_sees_the_generator_malformed_records_as_a_pipeline_would(tmp_path):
@@ -358,9 +450,13 @@ def test_the_oracle_sees_the_generator_malformed_records_as_a_pipeline_would(tmp
     )
     assert sum(c.channel == "x" for c in conversations) == summary.details["x_member_mentions"]
     assert sum(c.channel == "zendesk" for c in conversations) == summary.details["zendesk_tickets"]
+    # the media without a date and the comments without a media are extra records: not in the details
+    assert sum(c.channel == "instagram" for c in contents) == summary.details["instagram_media"]
+    assert sum(c.channel == "instagram" for c in conversations) == summary.details["instagram_member_comments"]
     answered = sum(c.first_response_minutes is not None for c in conversations)
     assert answered == (
         summary.details["facebook_page_replies"]
         + summary.details["x_brand_replies"]
         + summary.details["zendesk_tickets_answered"]
+        + summary.details["instagram_brand_replies"]
     )

@@ -1,7 +1,8 @@
 """The demo generator: deterministic bytes, one file per entity and day, the platforms' envelopes, and the
 invariants the pipeline and the KPI oracle rely on (comment totals, reply counts, replies after their parent,
-nothing after the snapshot day, malformed records only when asked for, the brand's posts and tweets
-re-delivered with growing counters as the connectors' refresh windows fetch them)."""
+nothing after the snapshot day, malformed records only when asked for, the brand's posts, tweets and Instagram
+media re-delivered with growing counters as the connectors' refresh windows fetch them, Instagram comments
+re-delivered while their media is in the comment window)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,16 @@ from xml.etree import ElementTree
 import pytest
 
 from pipelines.defs.ingestion.facebook.api import FacebookApi
+from pipelines.defs.ingestion.instagram.api import InstagramApi
 from pipelines.defs.ingestion.x.api import XApi
 from pipelines.demo.generator import (
     COMPETITORS,
     ENTITIES,
     FB_POST_REFRESH_DAYS,
+    IG_COMMENT_REFRESH_DAYS,
+    IG_MEDIA_REFRESH_DAYS,
+    IG_USER_ID,
+    IG_USERNAME,
     PAGE_ID,
     X_BRAND_ID,
     X_TWEET_REFRESH_DAYS,
@@ -58,7 +64,13 @@ def records(root: Path, entity: str, key: str = "data") -> list[tuple[date, dict
 
 
 # The entities whose records are re-delivered on later days (the connectors' refresh windows), and the window.
-REDELIVERED = {"facebook/posts": FB_POST_REFRESH_DAYS, "x/tweets": X_TWEET_REFRESH_DAYS}
+REDELIVERED = {"facebook/posts": FB_POST_REFRESH_DAYS, "x/tweets": X_TWEET_REFRESH_DAYS,
+               "instagram/media": IG_MEDIA_REFRESH_DAYS}
+
+
+def created(rec: dict) -> str | None:
+    """A record's creation time, whatever the platform names it."""
+    return rec.get("created_time") or rec.get("created_at") or rec.get("timestamp")
 
 
 def latest(root: Path, entity: str) -> list[dict]:
@@ -88,9 +100,10 @@ def inbox(tmp_path_factory) -> tuple[Path, object]:
 
 @pytest.fixture(scope="module")
 def delivered_once(tmp_path_factory) -> Path:
-    """The same demo with each post and tweet delivered once, on its day (as before refresh windows)."""
+    """The same demo with each post, tweet and media delivered once, on its day (as before refresh windows)."""
     out = tmp_path_factory.mktemp("once")
-    generate(out, end_date=END, days=DAYS, scale=1.0, seed=42, post_refresh_days=1, tweet_refresh_days=1)
+    generate(out, end_date=END, days=DAYS, scale=1.0, seed=42, post_refresh_days=1, tweet_refresh_days=1,
+             media_refresh_days=1)
     return out
 
 
@@ -171,6 +184,13 @@ def test_json_envelopes_have_the_platform_shapes(inbox):
             assert {u["id"] for u in page["includes"]["users"]} == authors
             for user in page["includes"]["users"]:
                 assert set(user) == {"id", "name", "username"}
+    for entity in ("instagram/media", "instagram/media_insights", "instagram/comments"):
+        for _, page in pages(out, entity):
+            assert isinstance(page["data"], list)
+            if entity == "instagram/media" and page["data"]:
+                assert set(page["paging"]["cursors"]) == {"before", "after"}
+            else:
+                assert list(page) == ["data"]
     for _, page in pages(out, "zendesk/tickets"):
         assert page["count"] == len(page["tickets"])
         assert page["end_of_stream"] is True
@@ -185,6 +205,9 @@ def test_json_envelopes_have_the_platform_shapes(inbox):
             ("x/mentions", "data"),
             ("x/search", "data"),
             ("zendesk/tickets", "tickets"),
+            ("instagram/media", "data"),
+            ("instagram/media_insights", "data"),
+            ("instagram/comments", "data"),
         ]
     }
     for entity, count in counts.items():
@@ -220,6 +243,7 @@ def test_every_record_is_in_the_file_of_its_utc_day_and_none_after_the_end(inbox
         ("x/search", "data", "created_at"),
         ("zendesk/tickets", "tickets", "created_at"),
         ("zendesk/tickets", "metric_sets", "created_at"),
+        ("instagram/media", "data", "timestamp"),
     ]
     for entity, key, field in checks:
         window = REDELIVERED.get(entity, 1)
@@ -248,8 +272,11 @@ def test_ids_are_unique(inbox):
         ("x/search", "data"),
         ("zendesk/tickets", "tickets"),
         ("zendesk/tickets", "metric_sets"),
+        ("instagram/media", "data"),
+        ("instagram/media_insights", "data"),
+        ("instagram/comments", "data"),
     ]:
-        if entity in REDELIVERED:  # once per file
+        if entity in REDELIVERED or entity.startswith("instagram/"):  # once per file
             for _, page in pages(out, entity):
                 ids = [rec["id"] for rec in page.get(key, [])]
                 assert len(ids) == len(set(ids)), entity
@@ -403,7 +430,12 @@ def x_counters(tweet: dict) -> tuple[int, ...]:
     return tuple(tweet["public_metrics"].values())
 
 
-@pytest.mark.parametrize(("entity", "counters"), [("facebook/posts", fb_counters), ("x/tweets", x_counters)])
+def ig_counters(media: dict) -> tuple[int, ...]:
+    return media["like_count"], media["comments_count"]
+
+
+@pytest.mark.parametrize(("entity", "counters"), [("facebook/posts", fb_counters), ("x/tweets", x_counters),
+                                                  ("instagram/media", ig_counters)])
 def test_posts_and_tweets_are_redelivered_daily_with_counters_that_grow_to_the_final_values(
         inbox, delivered_once, entity, counters):
     """Each post (tweet) is in every file from its own day through its refresh window (cut at the last day),
@@ -420,7 +452,7 @@ def test_posts_and_tweets_are_redelivered_daily_with_counters_that_grow_to_the_f
     for rid, series in copies.items():
         days = [day for day, _ in series]
         first = days[0]
-        expected_last = first if once[rid].get("created_time") == "not-a-date" else min(
+        expected_last = first if created(once[rid]) == "not-a-date" else min(
             first + timedelta(days=window - 1), END)
         assert days == [first + timedelta(days=k) for k in range((expected_last - first).days + 1)], rid
         values = [counters(rec) for _, rec in series]
@@ -465,12 +497,120 @@ def test_redelivery_changes_only_the_posts_and_tweets_files(inbox, delivered_onc
     out, _ = inbox
     a, b = read_tree(out), read_tree(delivered_once)
     assert a.keys() == b.keys()
-    assert {name.rsplit("/", 1)[0] for name in a if a[name] != b[name]} == set(REDELIVERED)
+    changed = {name.rsplit("/", 1)[0] for name in a if a[name] != b[name]}
+    assert changed == {*REDELIVERED, "instagram/media_insights"}
 
 
 def test_the_demo_windows_are_the_connectors_defaults():
     assert FacebookApi().post_refresh_days == FB_POST_REFRESH_DAYS == 28
     assert XApi().tweet_refresh_days == X_TWEET_REFRESH_DAYS == 7
+    assert InstagramApi().media_refresh_days == IG_MEDIA_REFRESH_DAYS == 28
+    assert InstagramApi().comment_refresh_days == IG_COMMENT_REFRESH_DAYS == 7
+
+
+# instagram ------------------------------------------------------------------------------------------------
+def test_instagram_media_have_the_fields_the_connector_asks_for(inbox):
+    out, summary = inbox
+    media = latest(out, "instagram/media")
+    valid = [m for m in media if m["timestamp"] != "not-a-date"]
+    assert len(valid) == summary.details["instagram_media"] > 0
+    for m in media:
+        assert set(m) == {"id", "caption", "media_type", "media_product_type", "permalink", "timestamp",
+                          "like_count", "comments_count", "username"}
+        assert (m["media_type"], m["media_product_type"]) in {("IMAGE", "FEED"), ("CAROUSEL_ALBUM", "FEED"),
+                                                             ("VIDEO", "REELS")}
+        assert re.fullmatch(r"https://www\.instagram\.com/p/[A-Za-z0-9_-]{11}/", m["permalink"])
+        assert m["username"] == IG_USERNAME and "{" not in m["caption"]
+    assert len({m["permalink"] for m in media}) == len(media)
+    assert {m["media_type"] for m in valid} == {"IMAGE", "CAROUSEL_ALBUM", "VIDEO"}
+
+
+def test_instagram_media_insights_are_those_of_the_days_media_and_grow(inbox):
+    """Each file holds the lifetime views, reach, saves and shares of the media of the same day's media list
+    (the malformed media have none), reach >= 1 and <= views, each value never decreasing."""
+    out, _ = inbox
+    listed = {day: {m["id"] for m in page["data"] if m["timestamp"] != "not-a-date"}
+              for day, page in pages(out, "instagram/media")}
+    series: dict[str, list[int]] = {}
+    for day, page in pages(out, "instagram/media_insights"):
+        values: dict[str, dict[str, int]] = {}
+        for metric in page["data"]:
+            media_id, _, name, period = metric["id"].split("/")
+            assert (name, period) == (metric["name"], metric["period"]) == (name, "lifetime")
+            (value,) = metric["values"]
+            values.setdefault(media_id, {})[name] = value["value"]
+            series.setdefault(metric["id"], []).append(value["value"])
+        assert set(values) == listed[day], day
+        for media_id, metrics in values.items():
+            assert set(metrics) == {"views", "reach", "saved", "shares"}
+            assert 1 <= metrics["reach"] <= metrics["views"], (media_id, day)
+    assert series and all(a <= b for values in series.values() for a, b in pairwise(values))
+    assert sum(values[0] != values[-1] for values in series.values()) > len(series) / 2
+
+
+def test_instagram_comments_are_redelivered_while_their_media_is_in_the_comment_window(inbox):
+    """A comment is in every file from its own day through its media's day + comment_refresh_days - 1 (cut at
+    the last day), identical; nothing is written on a media after that window (the connector never reads it)."""
+    out, _ = inbox
+    media_day = {m["id"]: parse_ts(m["timestamp"]).date() for m in latest(out, "instagram/media")
+                 if m["timestamp"] != "not-a-date"}
+    copies: dict[str, list[tuple[date, dict]]] = {}
+    for day, rec in records(out, "instagram/comments"):
+        copies.setdefault(rec["id"], []).append((day, rec))
+    assert copies
+    for cid, series in copies.items():
+        first_day, comment = series[0]
+        assert parse_ts(comment["timestamp"]).date() == first_day <= END
+        if "media" not in comment:  # malformed on purpose: delivered once
+            assert len(series) == 1
+            continue
+        last = min(media_day[comment["media"]["id"]] + timedelta(days=IG_COMMENT_REFRESH_DAYS - 1), END)
+        assert [day for day, _ in series] == [first_day + timedelta(days=k)
+                                             for k in range((last - first_day).days + 1)], cid
+        assert all(rec == comment for _, rec in series)
+
+
+def test_instagram_replies_answer_top_level_comments_after_them_and_counts_match_the_files(inbox):
+    """Replies name a top-level comment of the same media and come after it; the account answers members only,
+    never itself; members answer members too; a media copy's comments_count is the comments and replies in the
+    files up to that day."""
+    out, summary = inbox
+    comments = {rec["id"]: rec for _, rec in records(out, "instagram/comments") if "media" in rec}
+    brand, peer = 0, 0
+    for comment in comments.values():
+        assert comment["username"] == comment["from"]["username"] and "{" not in comment["text"]
+        if "parent_id" not in comment:
+            assert comment["username"] != IG_USERNAME
+            continue
+        parent = comments[comment["parent_id"]]
+        assert "parent_id" not in parent and parent["media"] == comment["media"]
+        assert parse_ts(comment["timestamp"]) > parse_ts(parent["timestamp"])
+        assert comment["from"]["id"] != parent["from"]["id"]
+        if comment["from"] == {"id": IG_USER_ID, "username": IG_USERNAME}:
+            brand += 1
+            assert comment["text"].startswith("@" + parent["username"] + " ")
+        else:
+            peer += 1
+    assert brand == summary.details["instagram_brand_replies"]
+    assert peer == summary.details["instagram_member_replies"]
+    assert 0.6 <= brand / summary.details["instagram_member_comments"] <= 0.9
+    written = Counter((rec["media"]["id"], day) for day, rec in first_copies(out, "instagram/comments")
+                      if "media" in rec)
+    for day, media in records(out, "instagram/media"):
+        expected = sum(n for (mid, d), n in written.items() if mid == media["id"] and d <= day)
+        assert media["comments_count"] == expected, (media["id"], day)
+
+
+def test_half_the_instagram_commenters_use_their_x_handle(half_year):
+    """Same handle on two platforms: the member models link the accounts (README, Members: same_handle)."""
+    out, _ = half_year
+    ig = {rec["from"]["id"]: rec["username"] for _, rec in records(out, "instagram/comments")
+          if rec["username"] != IG_USERNAME}
+    x_handles = {user["username"] for entity in ("x/mentions", "x/search") for _, page in pages(out, entity)
+                 for user in page.get("includes", {}).get("users", [])}
+    shared = sum(handle in x_handles for handle in ig.values())
+    assert 0.1 * len(ig) <= shared <= 0.6 * len(ig)
+    assert all(re.fullmatch(r"[a-z.]+[0-9]+", handle) for handle in ig.values())
 
 
 def test_x_search_covers_the_brand_and_both_competitors(inbox):
@@ -542,6 +682,10 @@ def malformed_counts(root: Path) -> Counter:
         found["mention_without_id"] += "id" not in m
     for _, t in records(root, "zendesk/tickets", "tickets"):
         found["ticket_null_created_at"] += t["created_at"] is None
+    for _, m in records(root, "instagram/media"):
+        found["media_not_a_date"] += m["timestamp"] == "not-a-date"
+    for _, c in records(root, "instagram/comments"):
+        found["ig_comment_without_media"] += "media" not in c
     return found
 
 
@@ -554,6 +698,8 @@ def test_malformed_records_only_when_enabled(tmp_path):
         "comment_without_from",
         "mention_without_id",
         "ticket_null_created_at",
+        "media_not_a_date",
+        "ig_comment_without_media",
     }
     assert all(n >= 1 for n in found.values())
     assert sum(found.values()) == on.malformed_total == sum(on.malformed.values())
@@ -675,7 +821,7 @@ def test_cli(tmp_path, capsys):
         )
         == 0
     )
-    assert "Wrote 70 files" in capsys.readouterr().out  # 7 days x 10 entities (slack, facebook page insights)
+    assert "Wrote 91 files" in capsys.readouterr().out  # 7 days x 13 entities (slack, page insights, instagram)
     assert max(p.name for p in (tmp_path / "zendesk/tickets").iterdir()) == "2026-05-31.json"
     assert sum(malformed_counts(tmp_path).values()) == 0
 

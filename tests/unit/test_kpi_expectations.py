@@ -29,6 +29,13 @@ def test_sane_week_passes():
     assert result.success, failed(result)
 
 
+@pytest.mark.parametrize("channel_id", ["instagram", "youtube", "linkedin", "mastodon"])
+def test_every_channel_a_strategy_can_declare_passes(channel_id):
+    """Not only the demo's channels: any channel of seeds/channels.csv is a kpi_weekly channel once declared."""
+    result = validate_kpi_weekly(frame(channel_id=channel_id))
+    assert result.success, failed(result)
+
+
 @pytest.mark.parametrize(
     ("overrides", "expectation"),
     [

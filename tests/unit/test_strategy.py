@@ -102,7 +102,8 @@ def test_demo_strategy_loads_with_the_real_catalog():
     strategy = load_strategy(DEMO_STRATEGY)
     assert strategy.organisation.name == "Maison Lumière"
     assert strategy.organisation.field == "luxury_brand"
-    assert list(strategy.channels) == ["facebook", "x", "blog", "zendesk"]
+    assert list(strategy.channels) == ["facebook", "x", "instagram", "blog", "zendesk"]
+    assert strategy.channels["instagram"].response_sla == 4 * 60
     assert strategy.channels["zendesk"].response_sla == 8 * 60
     assert strategy.channels["zendesk"].resolution_sla == 2 * 1440
     assert {c.name for c in strategy.competitors} == {"Bougies Céleste", "Atelier Flamme"}
@@ -369,7 +370,8 @@ def test_cli_check_a_good_file_prints_ok_and_a_summary(capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"OK {DEMO_STRATEGY}")
     assert "organisation: Maison Lumière (luxury_brand, Europe/Paris)" in out
-    assert "channels: facebook (response 2h), x (response 1h), blog, zendesk (response 8h, resolution 2d)" in out
+    assert ("channels: facebook (response 2h), x (response 1h), instagram (response 4h), blog, "
+            "zendesk (response 8h, resolution 2d)") in out
 
 
 def test_cli_check_a_wrong_file_exits_1_with_the_line(tmp_path):

@@ -12,9 +12,11 @@ from dagster_dbt import get_asset_key_for_model
 
 from pipelines.defs.resources import WAREHOUSE_POOL, Warehouse
 from pipelines.defs.transformation.dbt_models import dbt_models
+from pipelines.lib.strategy import load_reportable_channels
 
 KPI_WEEKLY_EXPECTATIONS_CHECK = "kpi_weekly_expectations"
-KPI_CHANNELS = ["facebook", "x", "blog", "zendesk", "all"]
+# every channel a strategy.yml can declare (the dbt seed channels.csv), not only the demo's
+KPI_CHANNELS = [*load_reportable_channels(), "all"]
 
 
 def build_kpi_weekly_suite():

@@ -1,6 +1,11 @@
 """Instagram connector (Instagram Graph API on graph.facebook.com, a professional account linked to a Page):
-the account's media, the comments of the recent media, the insights of the day's media, and the account
-insights, one UTC day at a time, following ``paging.next``.
+the account's recent media, their comments and their insights, and the account insights, one UTC day at a time,
+following ``paging.next``.
+
+The media of a day, and their insights, are those published in the ``media_refresh_days`` days up to the day's
+end, not the day's alone: their like and comment counters and lifetime insights keep growing after publication,
+and each day's fetch is a snapshot of them (``stg_instagram__media_snapshots``, differenced by
+``int_content_counters_differenced``), as for the Facebook page's posts.
 
 The comments of a day are those of the media published in the ``comment_refresh_days`` days up to the day's
 end, with their replies, not the day's media alone: members keep commenting a media for days, and the brand's
@@ -60,13 +65,24 @@ class InstagramApi(GraphApiSource):
     # comments come in a media's first days: a week of media re-read daily lands nearly every late answer, for
     # a request per media and per top-level comment a day (they count against Meta's rate limits).
     comment_refresh_days: int = 7
+    # Lifetime media insights keep growing for weeks, as Meta's post insights do (FacebookApi.post_refresh_days):
+    # the media list and the media insights re-read the media of the last 28 days every day, one snapshot of
+    # their counters a day (a request per media a day for the insights).
+    media_refresh_days: int = 28
 
     def is_configured(self) -> bool:
         return bool(self.ig_user_id and self.access_token)
 
 
+def refresh_epochs(day: date, days: int) -> tuple[int, int]:
+    """[since, until) in epoch seconds: the ``days`` days up to the day's end (``refresh_window``)."""
+    since, until = refresh_window(day, days)
+    return int(since.timestamp()), int(until.timestamp())
+
+
 def fetch_media(api: InstagramApi, client: ApiClient, day: date) -> list[ApiPage]:
-    since, until = epoch_window(day)
+    """The media published in the ``media_refresh_days`` days up to the day's end, counters as of now."""
+    since, until = refresh_epochs(day, api.media_refresh_days)
     return landed(paginate_next_url(client, api.path(api.ig_user_id, "media"),
                                     {"fields": MEDIA_FIELDS, "since": since, "until": until, "limit": api.limit},
                                     graph_next_newer_than(since)))
@@ -77,10 +93,6 @@ def media_published(api: InstagramApi, client: ApiClient, since: int, until: int
     return list_records(client, api.path(api.ig_user_id, "media"),
                     {"fields": "id,timestamp,media_product_type", "since": since, "until": until, "limit": api.limit},
                     graph_next_newer_than(since), since=since, until=until, timestamp_field="timestamp")
-
-
-def media_of_day(api: InstagramApi, client: ApiClient, day: date) -> list[dict]:
-    return media_published(api, client, *epoch_window(day))
 
 
 def top_level_comment_ids(pages: list[ApiPage]) -> list[str]:
@@ -103,7 +115,7 @@ def fetch_comments(api: InstagramApi, client: ApiClient, day: date) -> list[ApiP
     pages of comments of the same ``data[*]`` shape (each names its ``parent_id`` and ``media``). Cost a day:
     one request per page of the media list, per media of the window and per top-level comment of those media
     (more when a list runs over ``limit``)."""
-    since, until = (int(moment.timestamp()) for moment in refresh_window(day, api.comment_refresh_days))
+    since, until = refresh_epochs(day, api.comment_refresh_days)
     params = {"fields": COMMENT_FIELDS, "limit": api.limit}
     pages: list[ApiPage] = []
     for media in media_published(api, client, since, until):
@@ -115,9 +127,10 @@ def fetch_comments(api: InstagramApi, client: ApiClient, day: date) -> list[ApiP
 
 
 def fetch_media_insights(api: InstagramApi, client: ApiClient, day: date) -> list[ApiPage]:
-    """Lifetime insights of the media published that day, as of the fetch."""
+    """Lifetime insights of the media published in the ``media_refresh_days`` days up to the day's end, as of
+    the fetch: one request per media a day, a daily snapshot of its insights beside that of its counters."""
     fetches = []
-    for media in media_of_day(api, client, day):
+    for media in media_published(api, client, *refresh_epochs(day, api.media_refresh_days)):
         try:
             fetches.append(fetch_insights(
                 client, api.path(media["id"], "insights"), {}, split_metrics(api.media_metrics),
