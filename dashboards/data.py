@@ -373,11 +373,13 @@ def sla_by_channel(week_start: date, path: Path | str | None = None) -> pd.DataF
 def waiting_conversations(channel_id: str = ALL_CHANNELS_ID, limit: int = 200,
                           path: Path | str | None = None) -> pd.DataFrame:
     """Conversations without an answer, oldest first, with their wait up to the data's own latest instant
-    (the latest start or first response in fct_conversations: no wall clock)."""
+    (the latest start, first response or resolution in fct_conversations, as its SLA breaches count: no wall
+    clock)."""
     return _df(
         f"""
         with horizon as (
-            select greatest(max(started_at), max(first_response_at)) as latest_at from fct_conversations
+            select greatest(max(started_at), max(first_response_at), max(resolved_at)) as latest_at
+            from fct_conversations
         )
         select c.conversation_id, c.channel_id, c.started_at,
                date_diff('minute', c.started_at, h.latest_at) as waiting_minutes,
@@ -391,6 +393,13 @@ def waiting_conversations(channel_id: str = ALL_CHANNELS_ID, limit: int = 200,
         (channel_id, channel_id, limit),
         path=path,
     )
+
+
+def waiting_horizon(waiting: pd.DataFrame) -> pd.Timestamp | None:
+    """The instant the waits of ``waiting_conversations`` run to (each row's start + wait: the same for all)."""
+    if waiting.empty:
+        return None
+    return (waiting["started_at"] + pd.to_timedelta(waiting["waiting_minutes"], unit="m")).max()
 
 
 def waiting_count(channel_id: str = ALL_CHANNELS_ID, path: Path | str | None = None) -> int:

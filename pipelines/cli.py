@@ -159,6 +159,7 @@ def serve_start(timeout: float = 180.0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     settings.apply_dagster_run_settings()  # inherited by dagster dev's webserver and daemon, which create runs
+    settings.ensure_dagster_home()  # else dagster dev keeps its runs in a temporary folder of the working directory
     for name, svc in SERVICES.items():
         url = f"http://127.0.0.1:{svc['port']}{svc['health']}"
         if _answers(url):

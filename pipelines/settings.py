@@ -109,6 +109,22 @@ def load_dotenv(path: Path = DOTENV_PATH) -> list[str]:
     return loaded
 
 
+def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME, defaulting to ``<data_dir>/dagster`` with the project's dagster.yaml (telemetry off, the
+    warehouse pool): without it, ``dagster dev`` would keep its runs in a temporary folder of the working
+    directory, and ``animateur build`` in memory."""
+    if os.environ.get("DAGSTER_HOME"):
+        return Path(os.environ["DAGSTER_HOME"])
+    import shutil
+
+    home = data_dir() / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(REPO_ROOT / "data" / "dagster" / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
 def environment_for(data_dir: Path) -> dict[str, str]:
     """Environment that points the whole stack (Dagster instance included) at a self-contained data folder:
     used by tests and benchmarks to build a warehouse beside, not over, the demo one."""

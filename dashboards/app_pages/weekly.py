@@ -110,8 +110,7 @@ ui.show_table(
 
 st.subheader(tr("weekly.waiting"))
 waiting = data.waiting_conversations(channel_id, 200, published)
-horizon = waiting["started_at"].max() + pd.to_timedelta(waiting["waiting_minutes"].max(), unit="m") \
-    if len(waiting) else None
+horizon = data.waiting_horizon(waiting)
 st.caption(tr(
     "weekly.waiting_caption",
     count=format_count(data.waiting_count(channel_id, published), lang),

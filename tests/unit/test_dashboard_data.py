@@ -687,3 +687,14 @@ def test_check_results_worst_first_with_counts_by_status(published):
     assert results["status"].tolist() == ["warned", "not_run", "passed"]
     assert data.check_status_counts(published) == {"failed": 0, "warned": 1, "running": 0, "not_run": 1,
                                                    "passed": 1}
+
+
+def test_waiting_horizon_is_the_data_end_not_the_latest_start_plus_the_longest_wait():
+    import pandas as pd
+
+    # two conversations waiting until the data's latest instant, 2026-06-28 20:00 UTC
+    end = pd.Timestamp("2026-06-28 20:00", tz="UTC")
+    starts = pd.Series([pd.Timestamp("2026-06-01 08:00", tz="UTC"), pd.Timestamp("2026-06-27 10:00", tz="UTC")])
+    waiting = pd.DataFrame({"started_at": starts, "waiting_minutes": (end - starts).dt.total_seconds() // 60})
+    assert data.waiting_horizon(waiting) == end
+    assert data.waiting_horizon(waiting.iloc[0:0]) is None
