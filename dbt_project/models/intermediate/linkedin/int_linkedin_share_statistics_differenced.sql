@@ -68,17 +68,7 @@ differenced as (
         engagement_rate,
 
         ----------  text and booleans
-        nullif(concat_ws(', '
-            {%- for counter, _ in counters %},
-            case when {{ counter }} < previous_{{ counter }} then '{{ counter }}' end
-            {%- endfor %}
-        ), '') as decreased_counters,
-        coalesce(
-            {%- for counter, _ in counters %}
-            {{ counter }} < previous_{{ counter }}{{ ' or' if not loop.last }}
-            {%- endfor %},
-            false
-        ) as has_decreased_counter,
+        {{ decreased_counters(counters) }},
         previous_snapshot_date is null as is_first_snapshot,
 
         ----------  dates

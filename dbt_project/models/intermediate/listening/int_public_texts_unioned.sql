@@ -4,31 +4,23 @@
 -- brand's own). Scored once by int_public_texts_scored; its text is NULL once retention removed it.
 with
 
-x_mentions as (
+-- X: the mentions timeline and the listening search, one staging shape (stage_x_posts); a tweet in both counts
+-- once, as a mention
+x_posts as (
 
-    select
-        'x' as channel_id,
-        tweet_id as item_id,
-        'platform_mention' as origin,
-        author_id,
-        author_username as author_handle,
-        tweet_text as mention_text,
-        'https://x.com/' || coalesce(author_username, 'i') || '/status/' || tweet_id as mention_url,
-        language_code,
-        tweeted_at as mentioned_at,
-        cast(null as varchar) as match_hint,
-        cast(null as varchar) as sentiment_label
-
-    from {{ ref('stg_x__mentions') }}
+    select *, 'platform_mention' as origin from {{ ref('stg_x__mentions') }}
+    union all
+    select *, 'keyword_query' as origin from {{ ref('stg_x__search_results') }}
+    where tweet_id not in (select tweet_id from {{ ref('stg_x__mentions') }})
 
 ),
 
-x_search_results as (
+x_texts as (
 
     select
         'x' as channel_id,
         tweet_id as item_id,
-        'keyword_query' as origin,
+        origin,
         author_id,
         author_username as author_handle,
         tweet_text as mention_text,
@@ -38,7 +30,7 @@ x_search_results as (
         cast(null as varchar) as match_hint,
         cast(null as varchar) as sentiment_label
 
-    from {{ ref('stg_x__search_results') }}
+    from x_posts
 
 ),
 
@@ -202,10 +194,7 @@ listening_exports as (
 
 public_texts as (
 
-    select * from x_mentions
-    union all
-    -- a tweet both in the mentions timeline and in the search results counts once
-    select * from x_search_results where item_id not in (select item_id from x_mentions)
+    select * from x_texts
     union all
     select * from facebook_comments
     union all

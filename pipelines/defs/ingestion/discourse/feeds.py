@@ -4,12 +4,7 @@ pages' records (``topic_list.topics``, ``post_stream.posts``) and finds none in 
 
 from pipelines.defs.ingestion.discourse.api import RESOURCE_KEY, fetch_forum
 from pipelines.lib.ingest import Column, FeedSpec, TableSpec
-from pipelines.lib.sql_fragments import bigint, text, timestamp
-
-
-def boolean(path: str) -> str:
-    return f"try_cast(json_extract_string(r.payload, '$.{path}') as boolean)"
-
+from pipelines.lib.sql_fragments import bigint, boolean, text, timestamp
 
 TOPICS = TableSpec(
     name="topics",

@@ -15,7 +15,7 @@ from pipelines.defs.ingestion.linkedin.api import (
     fetch_share_statistics,
 )
 from pipelines.lib.ingest import Column, FeedSpec, TableSpec
-from pipelines.lib.sql_fragments import bigint, text
+from pipelines.lib.sql_fragments import bigint, boolean, text
 
 NETWORK_SIZE_FORMAT = "linkedin_network_size"
 
@@ -23,10 +23,6 @@ NETWORK_SIZE_FORMAT = "linkedin_network_size"
 def epoch_ms(path: str) -> str:
     """Epoch milliseconds to an instant (the naive timestamp ``epoch_ms`` gives is UTC)."""
     return f"timezone('UTC', epoch_ms({bigint(path)}))"
-
-
-def boolean(path: str) -> str:
-    return f"try_cast(json_extract_string(r.payload, '$.{path}') as boolean)"
 
 
 def double(path: str) -> str:

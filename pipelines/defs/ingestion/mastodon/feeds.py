@@ -9,12 +9,7 @@ from pipelines.defs.ingestion.mastodon.api import (
     fetch_statuses,
 )
 from pipelines.lib.ingest import Column, FeedSpec, TableSpec
-from pipelines.lib.sql_fragments import bigint, text, timestamp
-
-
-def boolean(path: str) -> str:
-    return f"try_cast(json_extract_string(r.payload, '$.{path}') as boolean)"
-
+from pipelines.lib.sql_fragments import bigint, boolean, text, timestamp
 
 STATUS_COLUMNS = (
     Column("status_id", "varchar", text("id"), required=True, raw_field="id"),

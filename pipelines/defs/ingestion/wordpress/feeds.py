@@ -4,17 +4,13 @@ records. WordPress gives each time twice, in the site's zone (``date``) and in U
 
 from pipelines.defs.ingestion.wordpress.api import RESOURCE_KEY, fetch_comments, fetch_posts
 from pipelines.lib.ingest import Column, FeedSpec, TableSpec
-from pipelines.lib.sql_fragments import bigint, text
+from pipelines.lib.sql_fragments import bigint, boolean, text
 
 
 def utc(path: str) -> str:
     """A WordPress ``*_gmt`` time ('2019-02-08T15:28:33', UTC, no offset) to an instant; NULL when absent or
     unreadable (a draft's '0000-00-00...')."""
     return f"timezone('UTC', try_cast({text(path)} as timestamp))"
-
-
-def boolean(path: str) -> str:
-    return f"try_cast(json_extract_string(r.payload, '$.{path}') as boolean)"
 
 
 def id_list(path: str) -> str:

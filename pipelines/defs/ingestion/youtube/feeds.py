@@ -10,12 +10,7 @@ from pipelines.defs.ingestion.youtube.api import (
     fetch_videos,
 )
 from pipelines.lib.ingest import REFETCH_MAX_AGE_DAYS, Column, FeedSpec, TableSpec
-from pipelines.lib.sql_fragments import bigint, text, text_list, timestamp
-
-
-def boolean(path: str) -> str:
-    return f"try_cast(json_extract_string(r.payload, '$.{path}') as boolean)"
-
+from pipelines.lib.sql_fragments import bigint, boolean, text, text_list, timestamp
 
 # ISO 8601 durations as YouTube writes them ('PT4M13S', 'PT1H2M', 'P1DT2H', 'P0D' for a live stream) in seconds;
 # NULL when absent or in another form (DuckDB does not cast ISO 8601 durations to intervals).
